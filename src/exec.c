@@ -1,0 +1,309 @@
+/* exec.c: the executor: each op of the language as the kernel call it
+ * stands for, cut into its steps (see the table in README.md), plus the
+ * setup before the cpus start and the clean release after they end.
+ * Entry points: exec_new, exec_run.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec.h"
+#include "page_ref.h"
+
+struct exec *exec_new(void)
+{
+	struct exec *x = calloc(1, sizeof(*x));
+
+	if (!x)
+		abort();
+	mm_init(&x->mm, 16, 4, false);
+	return x;
+}
+
+void exec_free(struct exec *x)
+{
+	pthread_mutex_destroy(&x->mm.zone.lock);
+	free(x);
+}
+
+static bool takes_no_step(const struct cpu_state *cs, const struct op *op)
+{
+	return (op->kind == OP_REF || op->kind == OP_PUT || op->kind == OP_FREE) &&
+	       !cs->handles[op->handle].page;
+}
+
+/* The op is over: move to the next one that takes a step. */
+static void next_op(struct exec *x, int cpu)
+{
+	struct cpu_state *cs = &x->cpu[cpu];
+	int nops = x->prog->nops[cpu];
+
+	cs->phase = 0;
+	cs->retry = false;
+	cs->page = NULL;
+	do
+		cs->pc++;
+	while (cs->pc < nops && takes_no_step(cs, &x->prog->ops[cpu][cs->pc]));
+}
+
+static int pfn_of(struct exec *x, const struct page *page)
+{
+	return page ? page_to_pfn(&x->mm, page) : -1;
+}
+
+/* lookup S and get S h: find_get_page, lookup 1-3 of filemap.c.  Returns
+ * true when the op is over. */
+static bool step_lookup(struct exec *x, struct cpu_state *cs, const struct op *op,
+			struct trace_step *t)
+{
+	struct mm *mm = &x->mm;
+	struct handle *h = &cs->handles[op->handle];
+
+	t->slot = op->slot;
+	switch (cs->phase) {
+	case 0:
+		t->kind = STEP_LOAD;
+		cs->page = page_cache_load(mm, op->slot);
+		t->page = (int16_t)pfn_of(x, cs->page);
+		if (!cs->page) {
+			if (op->kind == OP_GET)
+				h->page = NULL;
+			return true;
+		}
+		cs->phase = 1;
+		return false;
+	case 1:
+		t->kind = STEP_GET;
+		t->yes = get_page_unless_zero(mm, cs->page);
+		cs->phase = t->yes ? 2 : 0;
+		return false;
+	case 2:
+		/* The page may have been freed and reused between 1 and 2: only a
+		 * slot still holding it proves the reference is to the cache's
+		 * page. */
+		t->kind = STEP_RECHECK;
+		t->yes = page_cache_load(mm, op->slot) == cs->page;
+		cs->retry = !t->yes;
+		if (t->yes && op->kind == OP_GET) {
+			*h = (struct handle){ .page = cs->page, .order = 0, .refs = 1 };
+			return true;
+		}
+		cs->phase = 3;
+		return false;
+	default:
+		/* After a failed recheck this put may be the last reference to
+		 * somebody else's allocation: the race of January 2021. */
+		t->kind = STEP_PUT;
+		t->slot = -1;
+		put_page(mm, cs->page);
+		if (!cs->retry)
+			return true;
+		cs->retry = false;
+		cs->phase = 0;
+		return false;
+	}
+}
+
+/* remove S: delete_from_page_cache, removal A-B of filemap.c. */
+static bool step_remove(struct exec *x, struct cpu_state *cs, const struct op *op,
+			struct trace_step *t)
+{
+	if (cs->phase == 0) {
+		t->kind = STEP_UNLINK;
+		t->slot = op->slot;
+		cs->page = page_cache_unlink(&x->mm, op->slot);
+		t->page = (int16_t)pfn_of(x, cs->page);
+		cs->phase = 1;
+		return !cs->page;
+	}
+	t->kind = STEP_PUT;
+	put_page(&x->mm, cs->page);
+	return true;
+}
+
+/* add S: a new order-0 page, then add_to_page_cache; an occupied slot makes
+ * the caller put its page again. */
+static bool step_add(struct exec *x, struct cpu_state *cs, const struct op *op,
+		     struct trace_step *t)
+{
+	if (cs->phase == 0) {
+		t->kind = STEP_ALLOC;
+		cs->page = alloc_pages(&x->mm, 0, false);
+		cs->phase = 1;
+		return !cs->page;
+	}
+	t->kind = STEP_LINK;
+	t->slot = op->slot;
+	t->yes = page_cache_link(&x->mm, op->slot, cs->page);
+	if (!t->yes)
+		put_page(&x->mm, cs->page);
+	return true;
+}
+
+/* free h: __free_pages as the variant has it, one of its steps per call. */
+static bool step_free(struct exec *x, struct cpu_state *cs, const struct op *op,
+		      struct trace_step *t)
+{
+	struct handle *h = &cs->handles[op->handle];
+	bool done = false;
+
+	if (cs->phase++ == 0) {
+		cs->call = (struct free_pages_call){ .page = h->page, .order = (unsigned)h->order };
+		h->allocs--;
+	}
+	t->kind = (uint8_t)x->variant->free_pages(&x->mm, &cs->call, &done);
+	if (t->kind == STEP_HEAD)
+		t->yes = cs->call.head;
+	return done;
+}
+
+/* One step of the op in progress; true when the op is over. */
+static bool step_op(struct exec *x, int cpu, struct trace_step *t)
+{
+	struct cpu_state *cs = &x->cpu[cpu];
+	const struct op *op = &x->prog->ops[cpu][cs->pc];
+	struct handle *h = &cs->handles[op->handle];
+	struct mm *mm = &x->mm;
+
+	t->page = (int16_t)pfn_of(x, cs->page);
+	switch (op->kind) {
+	case OP_LOOKUP:
+	case OP_GET:
+		return step_lookup(x, cs, op, t);
+	case OP_REMOVE:
+		return step_remove(x, cs, op, t);
+	case OP_ADD:
+		return step_add(x, cs, op, t);
+	case OP_ALLOC:
+		t->kind = STEP_ALLOC;
+		*h = (struct handle){ .page = alloc_pages(mm, op->order, op->comp), .order = op->order,
+				      .allocs = 1 };
+		return true;
+	case OP_REF:
+	case OP_PUT:
+		/* A caller's own reference keeps the count above zero; zero
+		 * means the page was freed under the caller. */
+		t->kind = op->kind == OP_REF ? STEP_REF : STEP_PUT;
+		t->page = (int16_t)pfn_of(x, h->page);
+		if (page_ref_count(mm, h->page) == 0)
+			mm_bug(mm, MM_BUG_USE_AFTER_FREE, h->page);
+		else if (op->kind == OP_REF)
+			get_page(mm, h->page);
+		else
+			put_page(mm, h->page);
+		h->refs += op->kind == OP_REF ? 1 : -1;
+		return true;
+	default:
+		t->page = (int16_t)pfn_of(x, h->page);
+		return step_free(x, cs, op, t);
+	}
+}
+
+static enum sched_status exec_step(void *ctx, int cpu)
+{
+	struct exec *x = ctx;
+	int n = __atomic_load_n(&x->nsteps, __ATOMIC_RELAXED);
+	struct trace_step *t = &x->trace[n];
+	struct mm_trace mt;
+
+	__atomic_store_n(&x->nsteps, n + 1, __ATOMIC_RELAXED);
+	memset(t, 0, sizeof(*t));
+	t->cpu = (uint8_t)cpu;
+	t->op = (uint8_t)x->cpu[cpu].pc;
+	t->slot = -1;
+	mm_trace_clear(&x->mm);
+	if (step_op(x, cpu, t))
+		next_op(x, cpu);
+	mm_trace_get(&x->mm, &mt);
+	if (mt.alloc_pfn >= 0)
+		t->page = (int16_t)mt.alloc_pfn;
+	t->ref_pfn = (int16_t)mt.ref_pfn;
+	t->ref_old = (int16_t)mt.ref_old;
+	t->ref_new = (int16_t)mt.ref_new;
+	t->free_lo = (int16_t)mt.free_lo;
+	t->free_hi = (int16_t)mt.free_hi;
+	if (!check_step(&x->mm, &x->verdict, n + 1))
+		return SCHED_STOP;
+	return x->cpu[cpu].pc < x->prog->nops[cpu] ? SCHED_MORE : SCHED_DONE;
+}
+
+/* The end of the program: drop what it still holds the correct way (the
+ * cache's pages, each handle's references and allocations), so that any
+ * page not free afterwards was lost by the run itself. */
+static void release_all(struct exec *x)
+{
+	struct mm *mm = &x->mm;
+
+	for (int c = 0; c < PR_MAX_CPUS; c++) {
+		for (int i = 0; i < PR_HANDLES; i++) {
+			struct handle *h = &x->cpu[c].handles[i];
+
+			if (!h->page)
+				continue;
+			for (; h->refs > 0; h->refs--)
+				put_page(mm, h->page);
+			for (; h->allocs > 0; h->allocs--)
+				free_pages_correctly(mm, h->page, (unsigned)h->order);
+		}
+	}
+	for (unsigned int s = 0; s < mm->nslots; s++) {
+		struct page *page = page_cache_unlink(mm, s);
+
+		if (page)
+			put_page(mm, page);
+	}
+}
+
+static void setup(struct exec *x, const struct program *prog, const struct variant *variant)
+{
+	struct mm *mm = &x->mm;
+
+	x->prog = prog;
+	x->variant = variant;
+	if (mm->npages != prog->npages || mm->nslots != prog->nslots) {
+		pthread_mutex_destroy(&mm->zone.lock);
+		mm_init(mm, prog->npages, prog->nslots, variant->racy_refcount);
+	} else {
+		mm->racy_refcount = variant->racy_refcount;
+		mm_reset(mm);
+	}
+	for (unsigned int s = 0; s < MM_MAX_SLOTS; s++) {
+		struct page *page = NULL;
+
+		if (prog->cache >> s & 1 && (page = alloc_pages(mm, 0, false)))
+			page_cache_link(mm, s, page);
+		x->cache_pfn[s] = pfn_of(x, page);
+	}
+	memset(x->cpu, 0, sizeof(x->cpu));
+	for (int c = 0; c < PR_MAX_CPUS; c++) {
+		x->cpu[c].pc = -1;
+		next_op(x, c);
+	}
+	x->nsteps = 0;
+	verdict_ok(&x->verdict);
+}
+
+void exec_run(struct exec *x, const struct program *prog, const struct variant *variant)
+{
+	struct sched_plan plan = {
+		.schedule = prog->schedule,
+		.nschedule = prog->nschedule,
+		.max_steps = EXEC_MAX_STEPS,
+		.step = exec_step,
+		.ctx = x,
+	};
+
+	setup(x, prog, variant);
+	for (int c = 0; c < PR_MAX_CPUS; c++)
+		if (x->cpu[c].pc < prog->nops[c])
+			plan.cpus |= (uint8_t)(1u << c);
+	sched_run(&plan, &x->sched);
+	if (x->verdict.kind != VERDICT_OK)
+		return;
+	if (x->sched.bounded) {
+		check_stuck(&x->verdict, x->sched.steps);
+		return;
+	}
+	release_all(x);
+	if (check_step(&x->mm, &x->verdict, 0))
+		check_end(&x->mm, &x->verdict);
+}

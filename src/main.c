@@ -1,0 +1,145 @@
+/* main.c: the command line: pagerace replay [--variant V] FILE.
+ * Entry point: main.  Sits on top of everything; nothing includes it.
+ *
+ * Exit status: 0 ok, 1 a violation, 2 bad usage or a bad program.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "exec.h"
+#include "report.h"
+
+#define MAX_FILE (1 << 20)
+
+static const char usage[] =
+	"usage: pagerace replay [--variant V] FILE\n"
+	"       pagerace --help\n";
+
+static const char help[] =
+	"pagerace: runs a concurrent scenario of the kernel's page-refcount protocol\n"
+	"on real threads under a deterministic scheduler, and checks it.\n"
+	"\n"
+	"  pagerace replay [--variant V] FILE   print the trace and the verdict of FILE\n"
+	"      --variant V   v5.9 | v5.10 | v6.2 | racy-refcount (overrides the file's)\n"
+	"  exit status: 0 ok, 1 violation, 2 bad usage or bad program\n"
+	"\n"
+	"A program, one directive a line, '#' starts a comment:\n"
+	"  variant v5.9          optional, default v6.2\n"
+	"  pages 16              power of two 4..1024, default 16\n"
+	"  slots 4               1..64, default 4\n"
+	"  cache 0               an order-0 page in slot 0 before the cpus start\n"
+	"  cpu 0: lookup 0       cpus 0..7, ops separated by ';'\n"
+	"  cpu 1: remove 0; alloc 2 a; free a\n"
+	"  schedule: 0 1 1 1 0 0 1 0   which cpu takes each next step\n"
+	"Ops (steps):  lookup S (load get recheck put)   get S h (load get recheck)\n"
+	"  remove S (unlink put)   add S (alloc link)   alloc O h [comp] (alloc)\n"
+	"  ref h (ref)   put h (put)   free h (v5.9: dec; v5.10: dec tails; v6.2: head dec)\n"
+	"A handle h is a lowercase letter, local to its cpu; an op on an empty handle\n"
+	"takes no step.  When the schedule runs out, the remaining cpus run in\n"
+	"ascending order, each to completion.\n"
+	"Verdicts: ok, lost-pages N, double-free, refcount-underflow, use-after-free,\n"
+	"  buddy-corrupt, stuck.\n";
+
+static int bad_usage(const char *fmt, const char *arg)
+{
+	fputs("pagerace: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\n", stderr);
+	fputs(usage, stderr);
+	return 2;
+}
+
+/* The whole file, NUL-terminated; NULL with a message on stderr. */
+static char *read_file(const char *path, size_t *len)
+{
+	struct stat st;
+	FILE *f = fopen(path, "rb");
+	char *buf;
+
+	if (!f) {
+		fprintf(stderr, "pagerace: %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode) || st.st_size > MAX_FILE) {
+		fprintf(stderr, "pagerace: %s: %s\n", path,
+			S_ISDIR(st.st_mode) ? "is a directory"
+			: !S_ISREG(st.st_mode) ? "not a regular file" : "larger than 1 MiB");
+		fclose(f);
+		return NULL;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	*len = buf ? fread(buf, 1, (size_t)st.st_size, f) : 0;
+	fclose(f);
+	if (!buf || *len != (size_t)st.st_size) {
+		fprintf(stderr, "pagerace: %s: cannot read\n", path);
+		free(buf);
+		return NULL;
+	}
+	buf[*len] = '\0';
+	return buf;
+}
+
+static int cmd_replay(int argc, char **argv)
+{
+	const char *path = NULL, *vname = NULL;
+	const struct variant *variant;
+	struct program prog;
+	struct parse_error err;
+	struct exec *x;
+	size_t len;
+	char *text;
+	int status;
+
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--variant")) {
+			if (++i == argc)
+				return bad_usage("%s needs a value", "--variant");
+			vname = argv[i];
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			return bad_usage("unknown option '%s'", argv[i]);
+		} else if (path) {
+			return bad_usage("one FILE only, not also '%s'", argv[i]);
+		} else {
+			path = argv[i];
+		}
+	}
+	if (!path)
+		return bad_usage("%s needs a FILE", "replay");
+	if (vname && !variant_by_name(vname, (int)strlen(vname)))
+		return bad_usage("unknown variant '%s' (v5.9, v5.10, v6.2 or racy-refcount)", vname);
+	if (!(text = read_file(path, &len)))
+		return 2;
+	if (!program_parse(&prog, text, len, &err)) {
+		if (err.line)
+			fprintf(stderr, "%s:%d: %s\n", path, err.line, err.msg);
+		else
+			fprintf(stderr, "%s: %s\n", path, err.msg);
+		free(text);
+		return 2;
+	}
+	free(text);
+	variant = vname ? variant_by_name(vname, (int)strlen(vname))
+			: &variants[prog.variant >= 0 ? prog.variant : VARIANT_V6_2];
+	x = exec_new();
+	exec_run(x, &prog, variant);
+	report_print(stdout, x);
+	status = x->verdict.kind == VERDICT_OK ? 0 : 1;
+	exec_free(x);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return bad_usage("%s", "no command");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		fputs(help, stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "replay"))
+		return cmd_replay(argc - 2, argv + 2);
+	return bad_usage("unknown command '%s'", argv[1]);
+}

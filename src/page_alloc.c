@@ -1,0 +1,211 @@
+/* page_alloc.c: the buddy allocator of the zone: alloc_pages splits,
+ * free_the_page merges, buddy_is_valid recounts the free lists.
+ * Entry points: alloc_pages, free_the_page, page_is_free, buddy_is_valid.
+ * Never includes anything of pagerace above the model.
+ *
+ * All of it runs under zone->lock, as the kernel's rmqueue and
+ * __free_one_page do; the refcount and PG_head of an allocated page are set
+ * before the lock is dropped, so an allocation is one atomic step.
+ */
+#include <stdio.h>
+
+#include "page_ref.h"
+
+static bool area_test(const struct free_area *area, unsigned int idx)
+{
+	return area->map[idx / 64] >> (idx % 64) & 1;
+}
+
+static void area_set(struct free_area *area, unsigned int idx)
+{
+	area->map[idx / 64] |= 1ULL << (idx % 64);
+}
+
+static void area_clear(struct free_area *area, unsigned int idx)
+{
+	area->map[idx / 64] &= ~(1ULL << (idx % 64));
+}
+
+/* The lowest-addressed free block of this order, or -1. */
+static int area_first(const struct free_area *area, unsigned int nbits)
+{
+	for (unsigned int w = 0; w * 64 < nbits; w++)
+		if (area->map[w])
+			return (int)(w * 64 + __builtin_ctzll(area->map[w]));
+	return -1;
+}
+
+static void set_page_flag(struct page *page, enum pageflags bit)
+{
+	__atomic_fetch_or(&page->flags, 1UL << bit, __ATOMIC_RELAXED);
+}
+
+static void clear_page_flag(struct page *page, enum pageflags bit)
+{
+	__atomic_fetch_and(&page->flags, ~(1UL << bit), __ATOMIC_RELAXED);
+}
+
+static void set_page_order(struct page *page, unsigned int order)
+{
+	__atomic_store_n(&page->order, order, __ATOMIC_RELAXED);
+}
+
+static void add_to_free_list(struct mm *mm, unsigned int pfn, unsigned int order)
+{
+	area_set(&mm->zone.free_area[order], pfn >> order);
+	set_page_order(&mm->pages[pfn], order);
+	set_page_flag(&mm->pages[pfn], PG_buddy);
+}
+
+static void del_from_free_list(struct mm *mm, unsigned int pfn, unsigned int order)
+{
+	area_clear(&mm->zone.free_area[order], pfn >> order);
+	clear_page_flag(&mm->pages[pfn], PG_buddy);
+}
+
+/* Is pfn inside a free block?  Caller holds zone->lock. */
+static bool pfn_is_free(struct mm *mm, unsigned int pfn)
+{
+	for (unsigned int o = 0; o <= mm->max_order; o++)
+		if (area_test(&mm->zone.free_area[o], pfn >> o))
+			return true;
+	return false;
+}
+
+/* alloc_pages: the lowest-addressed free block of the smallest sufficient
+ * order, split down with the lower half kept.  NULL when none is free. */
+struct page *alloc_pages(struct mm *mm, unsigned int order, bool comp)
+{
+	struct page *page = NULL;
+
+	pthread_mutex_lock(&mm->zone.lock);
+	for (unsigned int o = order; o <= mm->max_order; o++) {
+		int idx = area_first(&mm->zone.free_area[o], mm->npages >> o);
+
+		if (idx < 0)
+			continue;
+		unsigned int pfn = (unsigned int)idx << o;
+
+		del_from_free_list(mm, pfn, o);
+		while (o > order) {
+			o--;
+			add_to_free_list(mm, pfn + (1u << o), o);
+		}
+		page = &mm->pages[pfn];
+		set_page_count(mm, page, 1);
+		set_page_order(page, comp ? order : 0);
+		if (comp)
+			set_page_flag(page, PG_head);
+		mm_trace_alloc(mm, page);
+		break;
+	}
+	pthread_mutex_unlock(&mm->zone.lock);
+	return page;
+}
+
+/* free_the_page: give a block back and merge it with its free buddy, order
+ * after order (__free_one_page).  Freeing a page that is already free is the
+ * double free the checker hunts: the kernel would corrupt its lists here, the
+ * model reports and leaves the lists alone. */
+void free_the_page(struct mm *mm, struct page *page, unsigned int order)
+{
+	unsigned int pfn = (unsigned int)page_to_pfn(mm, page);
+
+	pthread_mutex_lock(&mm->zone.lock);
+	if (pfn & ((1u << order) - 1) || pfn + (1u << order) > mm->npages) {
+		mm_bug(mm, MM_BUG_BUDDY_CORRUPT, page);
+		goto out;
+	}
+	for (unsigned int i = 0; i < 1u << order; i++) {
+		if (pfn_is_free(mm, pfn + i)) {
+			mm_bug(mm, MM_BUG_DOUBLE_FREE, &mm->pages[pfn + i]);
+			goto out;
+		}
+	}
+	mm_trace_free(mm, (int)pfn, (int)(pfn + (1u << order) - 1));
+	/* free_pages_prepare: a freed page is no compound head any more. */
+	clear_page_flag(page, PG_head);
+	while (order < mm->max_order) {
+		unsigned int buddy = pfn ^ (1u << order);
+
+		if (!area_test(&mm->zone.free_area[order], buddy >> order))
+			break;
+		del_from_free_list(mm, buddy, order);
+		pfn &= buddy;
+		order++;
+	}
+	add_to_free_list(mm, pfn, order);
+out:
+	pthread_mutex_unlock(&mm->zone.lock);
+}
+
+bool page_is_free(struct mm *mm, const struct page *page)
+{
+	pthread_mutex_lock(&mm->zone.lock);
+	bool ret = pfn_is_free(mm, (unsigned int)page_to_pfn(mm, page));
+	pthread_mutex_unlock(&mm->zone.lock);
+	return ret;
+}
+
+int nr_free_pages(struct mm *mm)
+{
+	int n = 0;
+
+	pthread_mutex_lock(&mm->zone.lock);
+	for (unsigned int pfn = 0; pfn < mm->npages; pfn++)
+		n += pfn_is_free(mm, pfn);
+	pthread_mutex_unlock(&mm->zone.lock);
+	return n;
+}
+
+/* The invariants of mm.h, recounted: each page in at most one free block,
+ * PageBuddy and order agreeing with the lists, no two free buddies left
+ * unmerged, free pages at count 0.  On failure, why says which. */
+bool buddy_is_valid(struct mm *mm, char *why, int whylen)
+{
+	bool ok = true;
+	unsigned char cover[MM_MAX_PAGES] = { 0 };
+
+	pthread_mutex_lock(&mm->zone.lock);
+	for (unsigned int o = 0; o <= mm->max_order && ok; o++) {
+		const struct free_area *area = &mm->zone.free_area[o];
+
+		for (unsigned int idx = 0; idx < (unsigned int)MM_MAX_PAGES >> o && ok; idx++) {
+			unsigned int pfn = idx << o;
+			bool listed = area_test(area, idx);
+			struct page *page = pfn < mm->npages ? &mm->pages[pfn] : NULL;
+			unsigned long flags = page ? __atomic_load_n(&page->flags, __ATOMIC_RELAXED) : 0;
+			bool buddy = flags >> PG_buddy & 1;
+
+			if (listed && !page) {
+				snprintf(why, whylen, "order-%u block at p%u beyond the arena", o, pfn);
+				ok = false;
+			} else if (!page) {
+				break;
+			} else if (buddy && page->order == o && !listed) {
+				snprintf(why, whylen, "p%u PageBuddy order %u but not on the list", pfn, o);
+				ok = false;
+			} else if (listed && (!buddy || page->order != o)) {
+				snprintf(why, whylen, "p%u on the order-%u list without PageBuddy", pfn, o);
+				ok = false;
+			} else if (listed && o < mm->max_order &&
+				   area_test(area, (pfn ^ (1u << o)) >> o)) {
+				snprintf(why, whylen, "free buddies p%u and p%u of order %u unmerged", pfn,
+					 pfn ^ (1u << o), o);
+				ok = false;
+			}
+			for (unsigned int i = 0; listed && ok && i < 1u << o; i++) {
+				if (cover[pfn + i]++) {
+					snprintf(why, whylen, "p%u on two free lists", pfn + i);
+					ok = false;
+				} else if (page_ref_count(mm, &mm->pages[pfn + i]) != 0) {
+					snprintf(why, whylen, "free p%u has refcount %d", pfn + i,
+						 page_ref_count(mm, &mm->pages[pfn + i]));
+					ok = false;
+				}
+			}
+		}
+	}
+	pthread_mutex_unlock(&mm->zone.lock);
+	return ok;
+}

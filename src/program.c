@@ -1,0 +1,441 @@
+/* program.c: the text form of a program: a strict parser that validates
+ * everything it reads and names the line of each error, and the printer of
+ * the canonical form.
+ * Entry points: program_parse, program_print.
+ * Includes the variant table only.
+ */
+#include <stdarg.h>
+#include <string.h>
+
+#include "program.h"
+
+const char *const op_names[NR_OPS] = {
+	[OP_LOOKUP] = "lookup", [OP_GET] = "get", [OP_REMOVE] = "remove", [OP_ADD] = "add",
+	[OP_ALLOC] = "alloc",	[OP_REF] = "ref", [OP_PUT] = "put",	  [OP_FREE] = "free",
+};
+
+#define MAX_LINE 4096
+#define MAX_NUMBER 999999999u
+
+/* Where each checked-after-the-fact item was written, for its error. */
+struct lines {
+	int pages, slots, cache[64], ops[PR_MAX_CPUS][PR_MAX_OPS], schedule;
+};
+
+struct lexer {
+	const char *p, *end; /* the rest of the line, comment cut off */
+	int line;
+	struct parse_error *err;
+};
+
+static bool fail(struct lexer *lx, const char *fmt, ...)
+{
+	va_list ap;
+
+	lx->err->line = lx->line;
+	va_start(ap, fmt);
+	vsnprintf(lx->err->msg, sizeof(lx->err->msg), fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+static void skip_space(struct lexer *lx)
+{
+	while (lx->p < lx->end && (*lx->p == ' ' || *lx->p == '\t' || *lx->p == '\r'))
+		lx->p++;
+}
+
+static bool at_end(struct lexer *lx)
+{
+	skip_space(lx);
+	return lx->p == lx->end;
+}
+
+static bool is_word_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '.' || c == '-' || c == '_';
+}
+
+/* The next word (letters, digits, '.', '-', '_'); empty at a delimiter. */
+static int word(struct lexer *lx, const char **start)
+{
+	skip_space(lx);
+	*start = lx->p;
+	while (lx->p < lx->end && is_word_char(*lx->p))
+		lx->p++;
+	return (int)(lx->p - *start);
+}
+
+static bool number(struct lexer *lx, const char *what, unsigned int *out)
+{
+	const char *w;
+	int n = word(lx, &w);
+	unsigned long long v = 0;
+
+	if (n == 0)
+		return fail(lx, "expected %s, found %s", what, lx->p < lx->end ? "something else" : "end of line");
+	for (int i = 0; i < n; i++) {
+		if (w[i] < '0' || w[i] > '9')
+			return fail(lx, "%s must be a number, not '%.*s'", what, n, w);
+		v = v * 10 + (unsigned)(w[i] - '0');
+		if (v > MAX_NUMBER)
+			return fail(lx, "%s '%.*s' is too big", what, n, w);
+	}
+	*out = (unsigned int)v;
+	return true;
+}
+
+static bool expect_char(struct lexer *lx, char c, const char *after)
+{
+	skip_space(lx);
+	if (lx->p == lx->end || *lx->p != c)
+		return fail(lx, "expected '%c' after %s", c, after);
+	lx->p++;
+	return true;
+}
+
+static bool handle(struct lexer *lx, const char *opname, uint8_t *out)
+{
+	const char *w;
+	int n = word(lx, &w);
+
+	if (n == 0)
+		return fail(lx, "%s needs a handle (a lowercase letter)", opname);
+	if (n != 1 || w[0] < 'a' || w[0] > 'z')
+		return fail(lx, "handle '%.*s' of %s is not a lowercase letter", n, w, opname);
+	*out = (uint8_t)(w[0] - 'a');
+	return true;
+}
+
+static bool line_done(struct lexer *lx, const char *what)
+{
+	if (!at_end(lx))
+		return fail(lx, "unexpected '%.*s' after %s", (int)(lx->end - lx->p), lx->p, what);
+	return true;
+}
+
+/* A slot of an op; checked against the program's slots once all is read. */
+static bool slot_number(struct lexer *lx, const char *opname, uint8_t *out)
+{
+	unsigned int v;
+
+	if (!number(lx, "a slot", &v))
+		return false;
+	if (v >= MM_MAX_SLOTS)
+		return fail(lx, "%s slot %u out of range 0..%d", opname, v, MM_MAX_SLOTS - 1);
+	*out = (uint8_t)v;
+	return true;
+}
+
+/* One op, up to the next ';' or the end of the line. */
+static bool parse_op(struct lexer *lx, struct op *op, uint32_t *set_handles)
+{
+	const char *w;
+	int n = word(lx, &w);
+	unsigned int v;
+	int kind = -1;
+
+	for (int k = 0; k < NR_OPS; k++)
+		if ((int)strlen(op_names[k]) == n && !memcmp(op_names[k], w, n))
+			kind = k;
+	if (kind < 0)
+		return n ? fail(lx, "unknown op '%.*s'", n, w) : fail(lx, "expected an op");
+	memset(op, 0, sizeof(*op));
+	op->kind = (uint8_t)kind;
+	switch (kind) {
+	case OP_LOOKUP: case OP_REMOVE: case OP_ADD:
+		if (!slot_number(lx, op_names[kind], &op->slot))
+			return false;
+		break;
+	case OP_GET:
+		if (!slot_number(lx, "get", &op->slot) || !handle(lx, "get", &op->handle))
+			return false;
+		*set_handles |= 1u << op->handle;
+		break;
+	case OP_ALLOC:
+		if (!number(lx, "an order", &v))
+			return false;
+		if (v > MM_MAX_ORDER)
+			return fail(lx, "alloc order %u out of range 0..%d", v, MM_MAX_ORDER);
+		op->order = (uint8_t)v;
+		if (!handle(lx, "alloc", &op->handle))
+			return false;
+		*set_handles |= 1u << op->handle;
+		n = word(lx, &w);
+		if (n == 4 && !memcmp(w, "comp", 4))
+			op->comp = true;
+		else if (n)
+			return fail(lx, "alloc takes 'comp' or nothing after its handle, not '%.*s'", n, w);
+		break;
+	default: /* ref, put, free */
+		if (!handle(lx, op_names[kind], &op->handle))
+			return false;
+		if (!(*set_handles >> op->handle & 1))
+			return fail(lx, "handle '%c' is never set (by alloc or get) before this %s",
+				    'a' + op->handle, op_names[kind]);
+	}
+	skip_space(lx);
+	if (lx->p < lx->end && *lx->p != ';')
+		return fail(lx, "unexpected '%.*s' after %s", (int)(lx->end - lx->p), lx->p, op_names[kind]);
+	return true;
+}
+
+static bool parse_cpu(struct lexer *lx, struct program *prog, struct lines *at)
+{
+	unsigned int cpu;
+	uint32_t set_handles = 0;
+
+	if (!number(lx, "a cpu number", &cpu))
+		return false;
+	if (cpu >= PR_MAX_CPUS)
+		return fail(lx, "cpu %u out of range 0..%d", cpu, PR_MAX_CPUS - 1);
+	if (prog->cpus >> cpu & 1)
+		return fail(lx, "cpu %u is named twice", cpu);
+	prog->cpus |= (uint8_t)(1u << cpu);
+	if (!expect_char(lx, ':', "the cpu number"))
+		return false;
+	while (!at_end(lx)) {
+		if (*lx->p == ';') { /* an empty op, as after a trailing ';' */
+			lx->p++;
+			continue;
+		}
+		if (prog->nops[cpu] == PR_MAX_OPS)
+			return fail(lx, "cpu %u has more than %d ops", cpu, PR_MAX_OPS);
+		at->ops[cpu][prog->nops[cpu]] = lx->line;
+		if (!parse_op(lx, &prog->ops[cpu][prog->nops[cpu]], &set_handles))
+			return false;
+		prog->nops[cpu]++;
+	}
+	return true;
+}
+
+static bool parse_schedule(struct lexer *lx, struct program *prog, struct lines *at)
+{
+	unsigned int cpu;
+
+	if (at->schedule)
+		return fail(lx, "second schedule line (the first is line %d)", at->schedule);
+	at->schedule = lx->line;
+	if (!expect_char(lx, ':', "schedule"))
+		return false;
+	while (!at_end(lx)) {
+		if (!number(lx, "a cpu number", &cpu))
+			return false;
+		if (cpu >= PR_MAX_CPUS)
+			return fail(lx, "schedule names cpu %u, out of range 0..%d", cpu, PR_MAX_CPUS - 1);
+		if (prog->nschedule == PR_MAX_SCHEDULE)
+			return fail(lx, "schedule longer than %d steps", PR_MAX_SCHEDULE);
+		prog->schedule[prog->nschedule++] = (uint8_t)cpu;
+	}
+	return true;
+}
+
+static bool set_once(struct lexer *lx, int *seen, const char *what)
+{
+	if (*seen)
+		return fail(lx, "second '%s' line (the first is line %d)", what, *seen);
+	*seen = lx->line;
+	return true;
+}
+
+static bool parse_line(struct lexer *lx, struct program *prog, struct lines *at, int *variant_line)
+{
+	const char *w;
+	int n = word(lx, &w);
+	unsigned int v;
+
+	if (n == 0 && at_end(lx))
+		return true;
+#define IS(s) (n == (int)strlen(s) && !memcmp(w, s, n))
+	if (IS("variant")) {
+		if (!set_once(lx, variant_line, "variant"))
+			return false;
+		n = word(lx, &w);
+		const struct variant *var = variant_by_name(w, n);
+		if (!var)
+			return n ? fail(lx, "unknown variant '%.*s' (v5.9, v5.10, v6.2 or racy-refcount)", n, w)
+				 : fail(lx, "variant needs a name (v5.9, v5.10, v6.2 or racy-refcount)");
+		prog->variant = (int)(var - variants);
+		return line_done(lx, "the variant");
+	}
+	if (IS("pages")) {
+		if (!set_once(lx, &at->pages, "pages") || !number(lx, "the number of pages", &v))
+			return false;
+		if (v < 4 || v > MM_MAX_PAGES || (v & (v - 1)))
+			return fail(lx, "pages %u must be a power of two from 4 to %d", v, MM_MAX_PAGES);
+		prog->npages = v;
+		return line_done(lx, "pages");
+	}
+	if (IS("slots")) {
+		if (!set_once(lx, &at->slots, "slots") || !number(lx, "the number of slots", &v))
+			return false;
+		if (v < 1 || v > MM_MAX_SLOTS)
+			return fail(lx, "slots %u out of range 1..%d", v, MM_MAX_SLOTS);
+		prog->nslots = v;
+		return line_done(lx, "slots");
+	}
+	if (IS("cache")) {
+		do {
+			if (!number(lx, "a slot", &v))
+				return false;
+			if (v >= MM_MAX_SLOTS)
+				return fail(lx, "cache slot %u out of range 0..%d", v, MM_MAX_SLOTS - 1);
+			if (prog->cache >> v & 1)
+				return fail(lx, "slot %u is cached twice", v);
+			prog->cache |= 1ULL << v;
+			at->cache[v] = lx->line;
+		} while (!at_end(lx));
+		return true;
+	}
+	if (IS("cpu"))
+		return parse_cpu(lx, prog, at);
+	if (IS("schedule"))
+		return parse_schedule(lx, prog, at);
+#undef IS
+	if (n == 0)
+		return fail(lx, "unexpected '%c'", *lx->p);
+	return fail(lx, "unknown directive '%.*s'", n, w);
+}
+
+/* What can only be checked once the whole text is read: slots and orders
+ * against the sizes, the schedule against the cpus. */
+static bool validate(struct lexer *lx, const struct program *prog, const struct lines *at)
+{
+	unsigned int max_order = order_of(prog->npages);
+	int ncached = 0;
+
+	for (unsigned int s = 0; s < MM_MAX_SLOTS; s++) {
+		if (!(prog->cache >> s & 1))
+			continue;
+		lx->line = at->cache[s];
+		if (s >= prog->nslots)
+			return fail(lx, "cache slot %u out of range: the program has %u slots", s, prog->nslots);
+		if ((unsigned int)++ncached > prog->npages)
+			return fail(lx, "cache needs %d pages but there are %u", ncached, prog->npages);
+	}
+	for (int c = 0; c < PR_MAX_CPUS; c++) {
+		for (int i = 0; i < prog->nops[c]; i++) {
+			const struct op *op = &prog->ops[c][i];
+
+			lx->line = at->ops[c][i];
+			if ((op->kind == OP_LOOKUP || op->kind == OP_GET || op->kind == OP_REMOVE ||
+			     op->kind == OP_ADD) && op->slot >= prog->nslots)
+				return fail(lx, "%s slot %u out of range: the program has %u slots",
+					    op_names[op->kind], op->slot, prog->nslots);
+			if (op->kind == OP_ALLOC && op->order > max_order)
+				return fail(lx, "alloc order %u out of range 0..%u for %u pages", op->order,
+					    max_order, prog->npages);
+		}
+	}
+	lx->line = at->schedule;
+	for (int i = 0; i < prog->nschedule; i++)
+		if (!(prog->cpus >> prog->schedule[i] & 1))
+			return fail(lx, "schedule names cpu %u, which the program lacks", prog->schedule[i]);
+	if (!prog->cpus) {
+		lx->line = 0;
+		return fail(lx, "no cpu line: the program runs nothing");
+	}
+	return true;
+}
+
+void program_init(struct program *prog)
+{
+	memset(prog, 0, sizeof(*prog));
+	prog->variant = -1;
+	prog->npages = 16;
+	prog->nslots = 4;
+}
+
+bool program_parse(struct program *prog, const char *text, size_t len, struct parse_error *err)
+{
+	struct lines at;
+	struct lexer lx = { .err = err };
+	int variant_line = 0;
+	const char *p = text, *end = text + len;
+
+	program_init(prog);
+	memset(&at, 0, sizeof(at));
+	memset(err, 0, sizeof(*err));
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl ? nl : end;
+
+		lx.line++;
+		lx.p = p;
+		lx.end = eol;
+		if (eol - p > MAX_LINE)
+			return fail(&lx, "line longer than %d bytes", MAX_LINE);
+		for (const char *q = p; q < eol; q++) {
+			unsigned char c = (unsigned char)*q;
+
+			if (c == '#') {
+				lx.end = q;
+				break;
+			}
+			if ((c < 0x20 && c != '\t' && c != '\r') || c >= 0x7f)
+				return fail(&lx, "unexpected byte 0x%02x in column %d", c, (int)(q - p) + 1);
+		}
+		if (!parse_line(&lx, prog, &at, &variant_line))
+			return false;
+		p = nl ? nl + 1 : end;
+	}
+	return validate(&lx, prog, &at);
+}
+
+unsigned int order_of(unsigned int npages)
+{
+	unsigned int order = 0;
+
+	while ((1u << order) < npages)
+		order++;
+	return order;
+}
+
+static void print_op(FILE *out, const struct op *op)
+{
+	fputs(op_names[op->kind], out);
+	switch (op->kind) {
+	case OP_LOOKUP: case OP_REMOVE: case OP_ADD:
+		fprintf(out, " %u", op->slot);
+		break;
+	case OP_GET:
+		fprintf(out, " %u %c", op->slot, 'a' + op->handle);
+		break;
+	case OP_ALLOC:
+		fprintf(out, " %u %c%s", op->order, 'a' + op->handle, op->comp ? " comp" : "");
+		break;
+	default:
+		fprintf(out, " %c", 'a' + op->handle);
+	}
+}
+
+void program_print(FILE *out, const struct program *prog)
+{
+	if (prog->variant >= 0)
+		fprintf(out, "variant %s\n", variants[prog->variant].name);
+	fprintf(out, "pages %u\nslots %u\n", prog->npages, prog->nslots);
+	if (prog->cache) {
+		fputs("cache", out);
+		for (unsigned int s = 0; s < MM_MAX_SLOTS; s++)
+			if (prog->cache >> s & 1)
+				fprintf(out, " %u", s);
+		fputc('\n', out);
+	}
+	for (int c = 0; c < PR_MAX_CPUS; c++) {
+		if (!(prog->cpus >> c & 1))
+			continue;
+		fprintf(out, "cpu %d:", c);
+		for (int i = 0; i < prog->nops[c]; i++) {
+			fputs(i ? "; " : " ", out);
+			print_op(out, &prog->ops[c][i]);
+		}
+		fputc('\n', out);
+	}
+	if (prog->nschedule) {
+		fputs("schedule:", out);
+		for (int i = 0; i < prog->nschedule; i++)
+			fprintf(out, " %u", prog->schedule[i]);
+		fputc('\n', out);
+	}
+}

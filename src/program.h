@@ -1,0 +1,69 @@
+/* program.h: a scenario as data: the cpus' ops, the starting cache, and the
+ * schedule; its text form (parse and print).
+ * Entry points: program_parse, program_print.
+ * Includes the variant table only (to name variants).
+ *
+ * The text form, one directive a line, '#' to the end of a line a comment:
+ *   variant NAME            v5.9 | v5.10 | v6.2 | racy-refcount (default v6.2)
+ *   pages N                 power of two, 4..1024 (default 16)
+ *   slots N                 1..64 (default 4)
+ *   cache S [S...]          order-0 pages in these slots before the cpus start
+ *   cpu N: OP; OP; ...      cpus 0..7, each at most once, at most 32 ops
+ *   schedule: N N ...       which cpu takes each next step (at most 1024)
+ * Ops: lookup S | get S h | remove S | add S | alloc O h [comp] | ref h |
+ *      put h | free h   (h a handle: one lowercase letter, local to its cpu).
+ */
+#ifndef PAGERACE_PROGRAM_H
+#define PAGERACE_PROGRAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "variant.h"
+
+#define PR_MAX_CPUS 8
+#define PR_MAX_OPS 32
+#define PR_MAX_SCHEDULE 1024
+#define PR_HANDLES 26
+
+enum op_kind { OP_LOOKUP, OP_GET, OP_REMOVE, OP_ADD, OP_ALLOC, OP_REF, OP_PUT, OP_FREE, NR_OPS };
+
+extern const char *const op_names[NR_OPS];
+
+struct op {
+	uint8_t kind;   /* enum op_kind */
+	uint8_t slot;   /* lookup, get, remove, add */
+	uint8_t order;  /* alloc */
+	uint8_t handle; /* get, alloc, ref, put, free: 0..25 for a..z */
+	bool comp;      /* alloc: __GFP_COMP */
+};
+
+struct program {
+	int variant; /* index in variants[], or -1 when the text names none */
+	unsigned int npages, nslots;
+	uint64_t cache;   /* slots filled before the cpus start, in ascending order */
+	uint8_t cpus;     /* bit c: "cpu c" is in the program */
+	uint8_t nops[PR_MAX_CPUS];
+	struct op ops[PR_MAX_CPUS][PR_MAX_OPS];
+	uint16_t nschedule;
+	uint8_t schedule[PR_MAX_SCHEDULE];
+};
+
+struct parse_error {
+	int line; /* 0: the program as a whole */
+	char msg[160];
+};
+
+void program_init(struct program *prog);
+
+/* Strict: every error of the text is reported, the first one in err. */
+bool program_parse(struct program *prog, const char *text, size_t len, struct parse_error *err);
+
+/* The canonical text form; program_parse reads it back to the same program. */
+void program_print(FILE *out, const struct program *prog);
+
+unsigned int order_of(unsigned int npages);
+
+#endif

@@ -237,11 +237,13 @@ static void release_all(struct exec *x)
 		for (int i = 0; i < PR_HANDLES; i++) {
 			struct handle *h = &x->cpu[c].handles[i];
 
-			if (!h->page)
-				continue;
-			for (; h->refs > 0; h->refs--)
+			/* Each put or free gave back one reference, whichever
+			 * call the caller meant it for. */
+			int owed = h->page ? h->allocs + h->refs : 0;
+
+			for (; owed > (h->allocs > 0); owed--)
 				put_page(mm, h->page);
-			for (; h->allocs > 0; h->allocs--)
+			if (owed > 0)
 				free_pages_correctly(mm, h->page, (unsigned)h->order);
 		}
 	}

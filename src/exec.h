@@ -12,7 +12,7 @@
 #include "check.h"
 #include "mm.h"
 #include "program.h"
-#include "sched.h"
+#include "scheduler.h"
 
 #define EXEC_MAX_STEPS 4096 /* the step bound: more is "stuck" */
 

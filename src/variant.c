@@ -55,7 +55,8 @@ static enum step_kind free_pages_v5_10(struct mm *mm, struct free_pages_call *ca
 	return STEP_TAILS;
 }
 
-/* v6.2: 462a8e08e0e6 ("mm: fix use-after-free of page in __free_pages"),
+/* v6.2: 462a8e08e0e6 ("Fix page corruption caused by racy check in
+ * __free_pages"),
  * 6.2 on.  PageHead is read while our reference still pins the page. */
 static enum step_kind free_pages_v6_2(struct mm *mm, struct free_pages_call *call, bool *done)
 {

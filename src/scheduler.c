@@ -1,4 +1,4 @@
-/* sched.c: the scheduler's thread pool and futex baton.
+/* scheduler.c: the scheduler's thread pool and futex baton.
  * Entry point: sched_run.  Knows nothing of pages.
  *
  * Shared scheduling state (cursor, alive set, counters) is touched only by
@@ -12,10 +12,11 @@
 #include <sched.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "sched.h"
+#include "scheduler.h"
 
 #define RELAXED __ATOMIC_RELAXED
 
@@ -69,14 +70,16 @@ static void pin_self(void)
 
 /* One CPU for all the threads of this process: a handoff between threads
  * on one CPU is a direct switch (about 0.8 us), between CPUs a wake-up
- * (12-20 us).  Parallel fuzzing jobs spread by pid. */
+ * (12-20 us).  Parallel fuzzing jobs spread by pid; PAGERACE_CPU=N picks
+ * CPU N, PAGERACE_CPU=none leaves the threads unpinned. */
 static void choose_cpu(void)
 {
 	cpu_set_t set;
 	const char *env = getenv("PAGERACE_CPU");
 	int n, pick;
 
-	if (sched_getaffinity(0, sizeof(set), &set) || !(n = CPU_COUNT(&set)))
+	if ((env && !strcmp(env, "none")) || sched_getaffinity(0, sizeof(set), &set) ||
+	    !(n = CPU_COUNT(&set)))
 		return;
 	pick = env ? atoi(env) : (int)(getpid() % n);
 	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {

@@ -1,4 +1,4 @@
-/* sched.h: the deterministic scheduler: every cpu of an execution on its own
+/* scheduler.h: the deterministic scheduler: every cpu of an execution on its own
  * real pthread, exactly one stepping at a time, in the order a schedule says.
  * Entry point: sched_run.  Knows nothing of pages: it steps opaque cpus.
  *
@@ -12,10 +12,10 @@
  * still has steps.
  *
  * Threads are made on first use, pinned together to one CPU (chosen by pid,
- * or PAGERACE_CPU), and reused by every later execution of the process; one
- * execution runs at a time.  The baton is relaxed atomics and a raw futex,
- * so it adds no happens-before edge between cpus that ThreadSanitizer could
- * see: the only edges are the caller's, to each cpu at the start and from
+ * or PAGERACE_CPU=N; =none to float), and reused by every later execution
+ * of the process; one execution runs at a time.  The baton is relaxed
+ * atomics and a raw futex, so it adds no happens-before edge between cpus
+ * that ThreadSanitizer could see: the only edges are the caller's, to each cpu at the start and from
  * each cpu at the end.
  */
 #ifndef PAGERACE_SCHED_H

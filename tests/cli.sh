@@ -1,0 +1,82 @@
+#!/bin/sh
+# cli.sh BIN: the command line as a user meets it: exit status 0 ok, 1
+# violation, 2 bad usage or bad program, with FILE:LINE messages; random
+# bytes never crash or hang it.  Ends with "cli: N passed, N failed".
+bin=${1:?usage: cli.sh path/to/pagerace}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL cli: $*" >&2; }
+
+# expect STATUS PATTERN -- ARGS: run bin with ARGS (10 s at most), check the
+# exit status and that PATTERN (grep -E) is in stdout+stderr.
+expect() {
+	want=$1 pattern=$2
+	shift 3
+	timeout 10 "$bin" "$@" >"$tmp/out" 2>&1
+	got=$?
+	if [ "$got" != "$want" ]; then
+		bad "$* exited $got, not $want: $(head -c 300 "$tmp/out")"
+	elif ! grep -qE -- "$pattern" "$tmp/out"; then
+		bad "$* printed no '$pattern': $(head -c 300 "$tmp/out")"
+	else
+		ok
+	fi
+}
+
+story=corpus/regressions/wilcox-2021-two-cpus.prog
+expect 1 '^verdict: lost-pages 3$' -- replay --variant v5.9 "$story"
+expect 0 '^verdict: ok$' -- replay --variant v5.10 "$story"
+expect 0 '^verdict: ok$' -- replay "$story"
+expect 1 '^verdict: double-free$' -- replay --variant v5.10 corpus/regressions/cve-2023-52739-compound.prog
+expect 0 'pagerace replay' -- --help
+expect 2 'no command' --
+expect 2 'unknown command' -- frobnicate
+expect 2 "unknown option '--bogus'" -- replay --bogus "$story"
+expect 2 'needs a value' -- replay --variant
+expect 2 "unknown variant 'v4.0'" -- replay --variant v4.0 "$story"
+expect 2 'needs a FILE' -- replay
+expect 2 'one FILE only' -- replay "$story" "$story"
+expect 2 "$tmp/missing.prog: No such file" -- replay "$tmp/missing.prog"
+expect 2 'is a directory' -- replay "$tmp"
+
+# Malformed programs: FILE:LINE: message, status 2.
+bad_prog() {
+	line=$1 pattern=$2 text=$3
+	printf '%b' "$text" >"$tmp/bad.prog"
+	expect 2 "^$tmp/bad.prog:$line: .*$pattern" -- replay "$tmp/bad.prog"
+}
+bad_prog 2 "unknown op 'lokup'" 'cache 0\ncpu 0: lokup 0\n'
+bad_prog 1 "unknown variant 'v9'" 'variant v9\ncpu 0: lookup 0\n'
+bad_prog 1 'power of two' 'pages 12\ncpu 0: lookup 0\n'
+bad_prog 1 'too big' 'pages 123456789012\ncpu 0: lookup 0\n'
+bad_prog 3 'which the program lacks' 'cpu 0: lookup 0\n\nschedule: 0 1\n'
+bad_prog 2 "handle 'b' is never set" 'cpu 0: alloc 0 a\ncpu 1: free b\n'
+bad_prog 3 'out of range' 'slots 2\ncpu 0: lookup 0\ncpu 1: remove 5\n'
+bad_prog 1 'cpu 9 out of range' 'cpu 9: lookup 0\n'
+bad_prog 2 'unexpected byte 0x00' 'cpu 0: lookup 0\ncpu\0 1: lookup 0\n'
+printf 'cache 0\n' >"$tmp/nocpu.prog"
+expect 2 "^$tmp/nocpu.prog: no cpu line" -- replay "$tmp/nocpu.prog"
+
+# Random bytes: a clear refusal (2) or a verdict (0, 1); never a signal
+# or a hang.
+i=0
+while [ $i -lt 200 ]; do
+	head -c $((i * 7 % 400 + 1)) /dev/urandom >"$tmp/random.prog"
+	timeout 10 "$bin" replay "$tmp/random.prog" >/dev/null 2>"$tmp/err"
+	st=$?
+	if [ $st -gt 2 ]; then
+		cp "$tmp/random.prog" crashes/cli-random-$i.bin 2>/dev/null
+		bad "random bytes: exit $st (input kept in crashes/)"
+	elif [ $st = 2 ] && ! grep -qE "^$tmp/random.prog(:[0-9]+)?: " "$tmp/err"; then
+		bad "random bytes: exit 2 without FILE:LINE message: $(cat "$tmp/err")"
+	else
+		ok
+	fi
+	i=$((i + 1))
+done
+
+echo "cli: $pass passed, $fail failed"
+[ $fail = 0 ]

@@ -1,0 +1,62 @@
+#!/bin/sh
+# run.sh: the whole of `make check`: unit tests and the command line, plain
+# and under ASan+UBSan, then ThreadSanitizer over the regression programs.
+# Each part prints "NAME: N passed, N failed"; the last line sums them.
+total_pass=0 total_fail=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# part NAME CMD...: run a part, add up its closing line.
+part() {
+	name=$1
+	shift
+	"$@" 2>&1 | tee "$log"
+	line=$(grep -E '^[a-z-]+: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
+	if [ -z "$line" ]; then
+		echo "$name: no closing line (crashed?)"
+		total_fail=$((total_fail + 1))
+		return
+	fi
+	p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/')
+	f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed$/\1/')
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+}
+
+# tsan BIN: the correct kernels are race-free under TSan on every
+# regression program, and the planted race of racy-refcount is reported:
+# the proof that the scheduler's baton hides no race.
+tsan() {
+	pass=0 fail=0
+	for f in corpus/regressions/*.prog; do
+		for v in v5.9 v5.10 v6.2; do
+			TSAN_OPTIONS=halt_on_error=1:exitcode=66 "$1" replay --variant $v "$f" >/dev/null 2>"$log.tsan"
+			if [ $? -le 1 ] && ! grep -q ThreadSanitizer "$log.tsan"; then
+				pass=$((pass + 1))
+			else
+				fail=$((fail + 1))
+				echo "FAIL tsan: $v $f: $(grep -m1 -A3 ThreadSanitizer "$log.tsan")"
+			fi
+		done
+	done
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66 "$1" replay --variant racy-refcount \
+		corpus/regressions/wilcox-2021-two-cpus.prog >/dev/null 2>"$log.tsan"
+	if grep -q 'ThreadSanitizer: data race' "$log.tsan"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "FAIL tsan: racy-refcount not reported as a data race"
+	fi
+	rm -f "$log.tsan"
+	echo "tsan: $pass passed, $fail failed"
+}
+
+part unit build/test-unit
+part cli sh tests/cli.sh build/pagerace
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+part asan-unit build/asan/test-unit
+part asan-cli sh tests/cli.sh build/asan/pagerace
+part tsan tsan build/tsan/pagerace
+
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" = 0 ]

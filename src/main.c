@@ -1,4 +1,4 @@
-/* main.c: the command line: pagerace replay [--variant V] FILE.
+/* main.c: the command line: pagerace replay | show [--variant V] FILE.
  * Entry point: main.  Sits on top of everything; nothing includes it.
  *
  * Exit status: 0 ok, 1 a violation, 2 bad usage or a bad program.
@@ -16,6 +16,7 @@
 
 static const char usage[] =
 	"usage: pagerace replay [--variant V] FILE\n"
+	"       pagerace show [--variant V] FILE\n"
 	"       pagerace --help\n";
 
 static const char help[] =
@@ -24,7 +25,9 @@ static const char help[] =
 	"\n"
 	"  pagerace replay [--variant V] FILE   print the trace and the verdict of FILE\n"
 	"      --variant V   v5.9 | v5.10 | v6.2 | racy-refcount (overrides the file's)\n"
+	"  pagerace show [--variant V] FILE     print FILE (text or binary) as text\n"
 	"  exit status: 0 ok, 1 violation, 2 bad usage or bad program\n"
+	"FILE is a text program (below) or a binary input of the fuzz targets.\n"
 	"\n"
 	"A program, one directive a line, '#' starts a comment:\n"
 	"  variant v5.9          optional, default v6.2\n"
@@ -82,53 +85,98 @@ static char *read_file(const char *path, size_t *len)
 	return buf;
 }
 
-static int cmd_replay(int argc, char **argv)
+/* FILE in either form into prog; false with the message printed. */
+static bool load_program(const char *path, struct program *prog)
 {
-	const char *path = NULL, *vname = NULL;
-	const struct variant *variant;
-	struct program prog;
 	struct parse_error err;
-	struct exec *x;
 	size_t len;
-	char *text;
-	int status;
+	char *text = read_file(path, &len);
+	bool ok = text != NULL;
 
+	if (ok && program_looks_like_text(text, len)) {
+		ok = program_parse(prog, text, len, &err);
+		if (!ok && err.line)
+			fprintf(stderr, "%s:%d: %s\n", path, err.line, err.msg);
+		else if (!ok)
+			fprintf(stderr, "%s: %s\n", path, err.msg);
+	} else if (ok) {
+		program_decode(prog, (const uint8_t *)text, len);
+	}
+	free(text);
+	return ok;
+}
+
+/* The options every command shares: --variant V, then one FILE. */
+struct args {
+	const char *path;
+	const struct variant *variant; /* NULL: the program's, else v6.2 */
+};
+
+static int parse_args(int argc, char **argv, const char *cmd, struct args *a)
+{
+	memset(a, 0, sizeof(*a));
 	for (int i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "--variant")) {
 			if (++i == argc)
 				return bad_usage("%s needs a value", "--variant");
-			vname = argv[i];
+			a->variant = variant_by_name(argv[i], (int)strlen(argv[i]));
+			if (!a->variant)
+				return bad_usage("unknown variant '%s' (v5.9, v5.10, v6.2 or racy-refcount)",
+						 argv[i]);
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			return bad_usage("unknown option '%s'", argv[i]);
-		} else if (path) {
+		} else if (a->path) {
 			return bad_usage("one FILE only, not also '%s'", argv[i]);
 		} else {
-			path = argv[i];
+			a->path = argv[i];
 		}
 	}
-	if (!path)
-		return bad_usage("%s needs a FILE", "replay");
-	if (vname && !variant_by_name(vname, (int)strlen(vname)))
-		return bad_usage("unknown variant '%s' (v5.9, v5.10, v6.2 or racy-refcount)", vname);
-	if (!(text = read_file(path, &len)))
+	if (!a->path)
+		return bad_usage("%s needs a FILE", cmd);
+	return 0;
+}
+
+static const struct variant *variant_of(const struct args *a, const struct program *prog)
+{
+	if (a->variant)
+		return a->variant;
+	return &variants[prog->variant >= 0 ? prog->variant : VARIANT_V6_2];
+}
+
+static int cmd_replay(int argc, char **argv)
+{
+	static struct program prog;
+	struct args a;
+	struct exec *x;
+	int status = parse_args(argc, argv, "replay", &a);
+
+	if (status)
+		return status;
+	if (!load_program(a.path, &prog))
 		return 2;
-	if (!program_parse(&prog, text, len, &err)) {
-		if (err.line)
-			fprintf(stderr, "%s:%d: %s\n", path, err.line, err.msg);
-		else
-			fprintf(stderr, "%s: %s\n", path, err.msg);
-		free(text);
-		return 2;
-	}
-	free(text);
-	variant = vname ? variant_by_name(vname, (int)strlen(vname))
-			: &variants[prog.variant >= 0 ? prog.variant : VARIANT_V6_2];
 	x = exec_new();
-	exec_run(x, &prog, variant);
+	exec_run(x, &prog, variant_of(&a, &prog));
 	report_print(stdout, x);
 	status = x->verdict.kind == VERDICT_OK ? 0 : 1;
 	exec_free(x);
 	return status;
+}
+
+/* The text form of FILE, binary or text: what replay would run. */
+static int cmd_show(int argc, char **argv)
+{
+	static struct program prog;
+	struct args a;
+	int status = parse_args(argc, argv, "show", &a);
+
+	if (status)
+		return status;
+	if (!load_program(a.path, &prog))
+		return 2;
+	if (a.variant)
+		prog.variant = (int)(a.variant - variants);
+	program_print(stdout, &prog);
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -141,5 +189,7 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "replay"))
 		return cmd_replay(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "show"))
+		return cmd_show(argc - 2, argv + 2);
 	return bad_usage("unknown command '%s'", argv[1]);
 }

@@ -93,8 +93,10 @@ struct page *alloc_pages(struct mm *mm, unsigned int order, bool comp)
 		}
 		page = &mm->pages[pfn];
 		set_page_count(mm, page, 1);
+		/* As prep_compound_page: only a block of more than one page
+		 * becomes compound. */
 		set_page_order(page, comp ? order : 0);
-		if (comp)
+		if (comp && order)
 			set_page_flag(page, PG_head);
 		mm_trace_alloc(mm, page);
 		break;

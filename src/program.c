@@ -439,3 +439,26 @@ void program_print(FILE *out, const struct program *prog)
 		fputc('\n', out);
 	}
 }
+
+bool program_looks_like_text(const char *data, size_t len)
+{
+	static const char *const directives[] = { "#", "variant", "pages", "slots", "cache", "cpu", "schedule" };
+	bool line_start = true, directive = false;
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)data[i];
+
+		if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c >= 0x7f)
+			return false;
+		if (line_start && c != ' ' && c != '\t') {
+			for (size_t k = 0; k < sizeof(directives) / sizeof(*directives); k++)
+				directive |= !strncmp(data + i, directives[k],
+						      strnlen(directives[k], len - i)) &&
+					     len - i >= strlen(directives[k]);
+			line_start = false;
+		}
+		if (c == '\n')
+			line_start = true;
+	}
+	return directive;
+}

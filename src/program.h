@@ -66,4 +66,11 @@ void program_print(FILE *out, const struct program *prog);
 
 unsigned int order_of(unsigned int npages);
 
+/* decode.c: the binary form; total: any bytes give a valid program. */
+void program_decode(struct program *prog, const uint8_t *data, size_t len);
+
+/* Text or bytes?  Text is printable ASCII with a directive at the start of
+ * some line; anything else is the binary form. */
+bool program_looks_like_text(const char *data, size_t len);
+
 #endif

@@ -1,0 +1,46 @@
+/* target.c: the fuzz target of one kernel variant, named at build time by
+ * PAGERACE_VARIANT ("v5.9", "v5.10", "v6.2", "racy-refcount").
+ * Any input decodes to a program (src/decode.c) that runs on the real
+ * scheduler; a violation prints its trace and verdict, then abort()s.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec.h"
+#include "feedback.h"
+#include "report.h"
+
+#ifndef PAGERACE_VARIANT
+#error "build with -DPAGERACE_VARIANT='\"v5.9\"' (or v5.10, v6.2, racy-refcount)"
+#endif
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	/* Made on the first input, reused by all: nothing is allocated per
+	 * input, and the scheduler's threads start here, after AFL++'s fork
+	 * server has forked (threads do not survive a fork). */
+	static struct exec *x;
+	static const struct variant *variant;
+	static struct program prog;
+
+	if (!x) {
+		x = exec_new();
+		variant = variant_by_name(PAGERACE_VARIANT, (int)strlen(PAGERACE_VARIANT));
+		if (!variant)
+			abort();
+	}
+
+	/* Decode and run. */
+	program_decode(&prog, data, size);
+	exec_run(x, &prog, variant);
+	feedback_record(x);
+
+	/* A violation: the story for the user, then a crash for the engine. */
+	if (x->verdict.kind != VERDICT_OK) {
+		program_print(stderr, &prog);
+		report_print(stderr, x);
+		fprintf(stderr, "replay: build/pagerace replay --variant %s CRASH-FILE\n", variant->name);
+		abort();
+	}
+	return 0;
+}

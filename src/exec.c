@@ -151,7 +151,7 @@ static bool step_free(struct exec *x, struct cpu_state *cs, const struct op *op,
 		h->allocs--;
 	}
 	t->kind = (uint8_t)x->variant->free_pages(&x->mm, &cs->call, &done);
-	if (t->kind == STEP_HEAD)
+	if (t->kind == STEP_HEAD || t->kind == STEP_TAILS)
 		t->yes = cs->call.head;
 	return done;
 }

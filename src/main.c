@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "exec.h"
+#include "minimize.h"
 #include "report.h"
 
 #define MAX_FILE (1 << 20)
@@ -17,6 +18,7 @@
 static const char usage[] =
 	"usage: pagerace replay [--variant V] FILE\n"
 	"       pagerace show [--variant V] FILE\n"
+	"       pagerace minimize [--variant V] [--out DIR] [--origin TEXT] FILE\n"
 	"       pagerace --help\n";
 
 static const char help[] =
@@ -26,6 +28,9 @@ static const char help[] =
 	"  pagerace replay [--variant V] FILE   print the trace and the verdict of FILE\n"
 	"      --variant V   v5.9 | v5.10 | v6.2 | racy-refcount (overrides the file's)\n"
 	"  pagerace show [--variant V] FILE     print FILE (text or binary) as text\n"
+	"  pagerace minimize [--variant V] [--out DIR] [--origin TEXT] FILE\n"
+	"      shrink FILE's violation (drop cpus, ops, schedule switches) and write\n"
+	"      it to DIR (corpus/regressions) as a story with expect lines\n"
 	"  exit status: 0 ok, 1 violation, 2 bad usage or bad program\n"
 	"FILE is a text program (below) or a binary input of the fuzz targets.\n"
 	"\n"
@@ -106,29 +111,71 @@ static bool load_program(const char *path, struct program *prog)
 	return ok;
 }
 
-/* The options every command shares: --variant V, then one FILE. */
+/* The options of the commands; each command names those it takes. */
+enum { OPT_OUT = 1, OPT_ORIGIN = 2, OPT_SECONDS = 4, OPT_STRATEGY = 8, OPT_CHAOS = 16 };
+
 struct args {
 	const char *path;
 	const struct variant *variant; /* NULL: the program's, else v6.2 */
+	const char *out;               /* --out DIR */
+	const char *origin;            /* --origin TEXT */
+	double seconds;                /* --seconds S */
+	bool pct;                      /* --strategy pct (else random) */
+	bool chaos;                    /* --chaos */
 };
 
-static int parse_args(int argc, char **argv, const char *cmd, struct args *a)
+static int option_value(int argc, char **argv, int *i, const char **value)
 {
+	if (++*i == argc)
+		return bad_usage("%s needs a value", argv[*i - 1]);
+	*value = argv[*i];
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, const char *cmd, int allowed, struct args *a)
+{
+	const char *v = NULL;
+
 	memset(a, 0, sizeof(*a));
+	a->out = "corpus/regressions";
+	a->origin = "Minimized by pagerace.";
+	a->seconds = 60;
 	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "--variant")) {
-			if (++i == argc)
-				return bad_usage("%s needs a value", "--variant");
-			a->variant = variant_by_name(argv[i], (int)strlen(argv[i]));
+		const char *o = argv[i];
+		int bit = !strcmp(o, "--out") ? OPT_OUT : !strcmp(o, "--origin") ? OPT_ORIGIN
+			: !strcmp(o, "--seconds") ? OPT_SECONDS : !strcmp(o, "--strategy") ? OPT_STRATEGY
+			: !strcmp(o, "--chaos") ? OPT_CHAOS : 0;
+
+		if (!strcmp(o, "--variant")) {
+			if (option_value(argc, argv, &i, &v))
+				return 2;
+			a->variant = variant_by_name(v, (int)strlen(v));
 			if (!a->variant)
-				return bad_usage("unknown variant '%s' (v5.9, v5.10, v6.2 or racy-refcount)",
-						 argv[i]);
-		} else if (argv[i][0] == '-' && argv[i][1]) {
-			return bad_usage("unknown option '%s'", argv[i]);
+				return bad_usage("unknown variant '%s' (v5.9, v5.10, v6.2 or racy-refcount)", v);
+		} else if (bit && !(allowed & bit)) {
+			fprintf(stderr, "pagerace: %s takes no %s\n", cmd, o);
+			return bad_usage("unknown option '%s'", o);
+		} else if (bit == OPT_CHAOS) {
+			a->chaos = true;
+		} else if (bit) {
+			char *end;
+
+			if (option_value(argc, argv, &i, &v))
+				return 2;
+			if (bit == OPT_OUT)
+				a->out = v;
+			else if (bit == OPT_ORIGIN)
+				a->origin = v;
+			else if (bit == OPT_STRATEGY && (a->pct = !strcmp(v, "pct"), !a->pct && strcmp(v, "random")))
+				return bad_usage("--strategy takes random or pct, not '%s'", v);
+			else if (bit == OPT_SECONDS && ((a->seconds = strtod(v, &end)) <= 0 || *end || a->seconds > 1e6))
+				return bad_usage("--seconds takes a number of seconds above 0, not '%s'", v);
+		} else if (o[0] == '-' && o[1]) {
+			return bad_usage("unknown option '%s'", o);
 		} else if (a->path) {
-			return bad_usage("one FILE only, not also '%s'", argv[i]);
+			return bad_usage("one FILE only, not also '%s'", o);
 		} else {
-			a->path = argv[i];
+			a->path = o;
 		}
 	}
 	if (!a->path)
@@ -148,7 +195,7 @@ static int cmd_replay(int argc, char **argv)
 	static struct program prog;
 	struct args a;
 	struct exec *x;
-	int status = parse_args(argc, argv, "replay", &a);
+	int status = parse_args(argc, argv, "replay", 0, &a);
 
 	if (status)
 		return status;
@@ -167,7 +214,7 @@ static int cmd_show(int argc, char **argv)
 {
 	static struct program prog;
 	struct args a;
-	int status = parse_args(argc, argv, "show", &a);
+	int status = parse_args(argc, argv, "show", 0, &a);
 
 	if (status)
 		return status;
@@ -176,6 +223,43 @@ static int cmd_show(int argc, char **argv)
 	if (a.variant)
 		prog.variant = (int)(a.variant - variants);
 	program_print(stdout, &prog);
+	return 0;
+}
+
+/* Shrink FILE's violation and keep it as a regression story. */
+static int cmd_minimize(int argc, char **argv)
+{
+	static struct program prog;
+	struct minimize_stats st;
+	struct args a;
+	struct exec *x;
+	const char *path;
+	int status = parse_args(argc, argv, "minimize", OPT_OUT | OPT_ORIGIN, &a);
+
+	if (status)
+		return status;
+	if (!load_program(a.path, &prog))
+		return 2;
+	x = exec_new();
+	if (!minimize(x, &prog, variant_of(&a, &prog), &st)) {
+		fprintf(stderr, "pagerace: %s: no violation on %s, nothing to minimize\n", a.path,
+			variant_of(&a, &prog)->name);
+		exec_free(x);
+		return 1;
+	}
+	path = regression_write(a.out, x, &prog, a.origin);
+	if (!path) {
+		fprintf(stderr, "pagerace: %s: cannot write there: %s\n", a.out, strerror(errno));
+		exec_free(x);
+		return 2;
+	}
+	printf("%s\n", path);
+	printf("minimized: %d ops -> %d, %d preemptions -> %d, %d runs in %.0f ms\n\n", st.ops_before,
+	       st.ops_after, st.preempt_before, st.preempt_after, st.runs, st.ms);
+	program_print(stdout, &prog);
+	fputc('\n', stdout);
+	report_print(stdout, x);
+	exec_free(x);
 	return 0;
 }
 
@@ -191,5 +275,7 @@ int main(int argc, char **argv)
 		return cmd_replay(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "show"))
 		return cmd_show(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "minimize"))
+		return cmd_minimize(argc - 2, argv + 2);
 	return bad_usage("unknown command '%s'", argv[1]);
 }

@@ -69,6 +69,13 @@ unsigned int order_of(unsigned int npages);
 /* decode.c: the binary form; total: any bytes give a valid program. */
 void program_decode(struct program *prog, const uint8_t *data, size_t len);
 
+/* The kernel API's contract, as the decoder keeps it: a handle from alloc
+ * is released by one free plus one put per ref, a handle from get by one
+ * put per reference, nothing touches a handle after its last release
+ * (handles a program never releases are released at the end), and no ref
+ * is taken on a non-compound block of order > 0 by its owner. */
+bool program_keeps_contract(const struct program *prog);
+
 /* Text or bytes?  Text is printable ASCII with a directive at the start of
  * some line; anything else is the binary form. */
 bool program_looks_like_text(const char *data, size_t len);

@@ -58,7 +58,8 @@ static void format_step(const struct exec *x, const struct trace_step *t, char *
 		n = cat(buf, len, n, "link s%d: %sp%d", t->slot, t->yes ? "" : "busy, put ", t->page);
 		break;
 	case STEP_HEAD:
-		n = cat(buf, len, n, "head p%d: %s", t->page, t->yes ? "yes" : "no");
+	case STEP_TAILS:
+		n = cat(buf, len, n, "%s p%d: %s", name, t->page, t->yes ? "head" : "not head");
 		break;
 	case STEP_REF:
 	case STEP_PUT:
@@ -67,7 +68,7 @@ static void format_step(const struct exec *x, const struct trace_step *t, char *
 		else
 			n = cat(buf, len, n, "%s p%d", name, t->page);
 		break;
-	default: /* get, dec, tails */
+	default: /* get, dec */
 		n = cat(buf, len, n, "%s p%d", name, t->page);
 	}
 	if (t->kind == STEP_GET && !t->yes)
@@ -78,8 +79,6 @@ static void format_step(const struct exec *x, const struct trace_step *t, char *
 		n = cat(buf, len, n, ", frees ");
 		n = pages(buf, len, n, t->free_lo, t->free_hi);
 	}
-	if (t->kind == STEP_TAILS && t->free_lo < 0)
-		cat(buf, len, n, ": head, frees nothing");
 }
 
 void report_verdict_words(char *buf, size_t len, const struct verdict *v)
@@ -127,7 +126,7 @@ void report_print(FILE *out, const struct exec *x)
 		int n;
 
 		format_step(x, &x->trace[i], cell, sizeof(cell));
-		n = (int)strlen(cell);
+		n = (int)strlen(cell) + (i + 1 == x->verdict.step ? 4 + (int)strlen(verdict_names[x->verdict.kind]) : 0);
 		if (n > width[x->trace[i].cpu])
 			width[x->trace[i].cpu] = n;
 	}
@@ -138,6 +137,9 @@ void report_print(FILE *out, const struct exec *x)
 
 		memset(cells, 0, sizeof(cells));
 		format_step(x, &x->trace[i], cell, sizeof(cell));
+		if (i + 1 == x->verdict.step)
+			snprintf(cell + strlen(cell), sizeof(cell) - strlen(cell), " !! %s",
+				 verdict_names[x->verdict.kind]);
 		cells[x->trace[i].cpu] = cell;
 		snprintf(lead, sizeof(lead), "%4d", i + 1);
 		print_row(out, lead, cells, width);

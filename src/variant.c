@@ -49,7 +49,8 @@ static enum step_kind free_pages_v5_10(struct mm *mm, struct free_pages_call *ca
 			free_the_page(mm, call->page, call->order);
 		return STEP_DEC;
 	}
-	if (!PageHead(call->page))
+	call->head = PageHead(call->page);
+	if (!call->head)
 		free_tail_blocks(mm, call->page, call->order);
 	*done = true;
 	return STEP_TAILS;

@@ -34,7 +34,7 @@ struct free_pages_call {
 	struct page *page;
 	unsigned int order;
 	int pc;    /* which of the variant's steps comes next */
-	bool head; /* PageHead as read before the put (v6.2) */
+	bool head; /* PageHead as the variant read it */
 };
 
 struct variant {

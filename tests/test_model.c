@@ -89,7 +89,7 @@ static void check_bug(enum mm_bug want, int want_pfn, const char *when)
 	      pfn, want, want_pfn);
 }
 
-/* alloc_pages(order, comp) must return pfn, set up as an allocation. */
+/* alloc_pages(order, comp) must return want_pfn, set up as an allocation. */
 static void check_alloc(unsigned int order, bool comp, unsigned int want_pfn)
 {
 	struct page *page = alloc_pages(&mm, order, comp);
@@ -103,12 +103,13 @@ static void check_alloc(unsigned int order, bool comp, unsigned int want_pfn)
 		tails_zero &= page_ref_count(&mm, page + i) == 0;
 	CHECK(page_ref_count(&mm, page) == 1 && tails_zero,
 	      "p%u: head count %d, tails all 0: %d", want_pfn, page_ref_count(&mm, page), tails_zero);
-	CHECK(PageHead(page) == comp && page->order == (comp ? order : 0),
-	      "p%u comp %d: PageHead %d, order %u", want_pfn, comp, PageHead(page), page->order);
+	/* As prep_compound_page: a single page is never compound. */
+	CHECK(PageHead(page) == (comp && order) && page->order == (comp ? order : 0),
+	      "p%u order %u comp %d: PageHead %d, order %u", want_pfn, order, comp, PageHead(page),
+	      page->order);
 }
 
-/* On 16 pages, alloc_pages takes the lowest block of the smallest
- * sufficient order and keeps the lower half of each split. */
+/* alloc_pages takes the lowest smallest-sufficient block, keeping lower halves. */
 static void test_split_exact(void)
 {
 	mm_init(&mm, 16, 4, false);
@@ -142,8 +143,7 @@ static void release(struct page *page, unsigned int order)
 	}
 }
 
-/* Freeing five blocks of 16 pages back in each of the 120 orders merges
- * them into the one order-4 block at p0, the lists valid at every step. */
+/* Five blocks freed in each of the 120 orders merge back to one block at p0. */
 static void test_merge_exact(void)
 {
 	static const struct {
@@ -191,8 +191,7 @@ static int predicted_alloc(unsigned int order)
 	return -1;
 }
 
-/* Random allocs and frees keep the lists valid, allocate where predicted,
- * lose no page, and merge back to one block at the end. */
+/* Random allocs and frees: lists valid, allocs as predicted, no page lost. */
 static void test_random_sequences(void)
 {
 	static const unsigned int sizes[] = { 4, 16, 64, 1024 };
@@ -237,21 +236,18 @@ static void test_random_sequences(void)
 				snprintf(why, sizeof(why), "%d free + %d held != %u", nr_free_pages(&mm),
 					 sum, sizes[s]);
 			if (!why[0] && !buddy_is_valid(&mm, why, sizeof(why)) && !why[0])
-				snprintf(why, sizeof(why), "buddy_is_valid false");
+				snprintf(why, sizeof(why), "buddy_is_valid false without a reason");
 		}
 		CHECK(!why[0], "seed %#llx, %u pages, op %d: %s", (unsigned long long)seed, sizes[s],
 		      op - 1, why);
 		while (nheld--)
 			release(held[nheld].page, held[nheld].order);
-		nheld = 0;
 		check_free_blocks((struct blk[]){ { 0, mm.max_order } }, 1, "random, all freed");
 		check_no_bug("random");
 	}
 }
 
-/* Freeing a block with a free page in it is a double free at the first
- * such page; a misaligned or oversized block is corruption; the lists stay
- * as they were; only the first bug counts until mm_reset. */
+/* Double and misaligned frees are reported, the first bug only, lists untouched. */
 static void test_double_free(void)
 {
 	struct page *p0;
@@ -365,8 +361,7 @@ static void test_page_cache(void)
 	      "the cache changed refcounts");
 }
 
-/* Run one __free_pages of variant v to the end; its steps' names go to seq
- * ("head,dec"). */
+/* Run one __free_pages of variant v to the end; its steps go to seq ("head,dec"). */
 static void run_free_pages(int v, struct page *page, unsigned int order, char *seq, size_t len)
 {
 	struct free_pages_call call = { .page = page, .order = order };
@@ -381,8 +376,7 @@ static void run_free_pages(int v, struct page *page, unsigned int order, char *s
 	}
 }
 
-/* Each variant's steps, and what it frees of an order-2 block held alone or
- * with a speculative reference, compound or not. */
+/* Each variant's steps and frees of an order-2 block, alone or with a getter. */
 static void test_variant_steps(void)
 {
 	static const struct {
@@ -435,9 +429,7 @@ static void test_variant_steps(void)
 	}
 }
 
-/* CVE-2023-52739: on v5.10 the getter frees the compound block between the
- * put and the PageHead read, and the tails are freed twice; v6.2 read
- * PageHead first and frees the block once. */
+/* CVE-2023-52739: v5.10 frees a compound block's tails twice, v6.2 does not. */
 static void test_cve_2023_52739(void)
 {
 	struct free_pages_call call;
@@ -482,15 +474,16 @@ static void test_cve_2023_52739(void)
 	}
 }
 
-/* free_pages_correctly frees any block whole, and with a speculative
- * reference held leaves only p0 to the getter's put. */
+/* free_pages_correctly frees a block whole; with a getter, all its put will not. */
 static void test_free_pages_correctly(void)
 {
 	mm_init(&mm, 16, 4, false);
 	for (unsigned int order = 0; order <= 4; order++) {
 		for (int comp = 0; comp < 2; comp++) {
-			struct page *page = alloc_pages(&mm, order, comp);
+			struct page *page;
 
+			mm_reset(&mm);
+			page = alloc_pages(&mm, order, comp);
 			free_pages_correctly(&mm, page, order);
 			CHECK(nr_free_pages(&mm) == 16, "order %u comp %d: %d free", order, comp,
 			      nr_free_pages(&mm));
@@ -502,9 +495,9 @@ static void test_free_pages_correctly(void)
 			      "order %u comp %d, shared: %d free", order, comp, nr_free_pages(&mm));
 			put_page(&mm, page);
 			check_free_blocks((struct blk[]){ { 0, 4 } }, 1, "free_pages_correctly");
+			check_no_bug("free_pages_correctly");
 		}
 	}
-	check_no_bug("free_pages_correctly");
 }
 
 void test_model(void)

@@ -1,0 +1,308 @@
+/* minimize.c: the minimizer: ordered passes, each keeping a change only if
+ * the verdict holds, and the writer of regression stories.
+ * Entry points: minimize, regression_write.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "minimize.h"
+#include "report.h"
+
+struct goal {
+	struct exec *x;
+	const struct variant *variant;
+	int kind;      /* the verdict to keep */
+	bool contract; /* the original kept the API contract: so must the result */
+	int runs;
+	uint8_t op_of_step[PR_MAX_SCHEDULE]; /* the pinned schedule's step -> op index */
+};
+
+static bool handles_set_before_use(const struct program *prog)
+{
+	for (int c = 0; c < PR_MAX_CPUS; c++) {
+		uint32_t set = 0;
+
+		for (int i = 0; i < prog->nops[c]; i++) {
+			const struct op *op = &prog->ops[c][i];
+
+			if (op->kind == OP_GET || op->kind == OP_ALLOC)
+				set |= 1u << op->handle;
+			else if ((op->kind == OP_REF || op->kind == OP_PUT || op->kind == OP_FREE) &&
+				 !(set >> op->handle & 1))
+				return false;
+		}
+	}
+	return true;
+}
+
+/* The predicate: a valid program that still shows the violation. */
+static bool holds(struct goal *g, const struct program *prog)
+{
+	if (!handles_set_before_use(prog) || (g->contract && !program_keeps_contract(prog)))
+		return false;
+	g->runs++;
+	exec_run(g->x, prog, g->variant);
+	return g->x->verdict.kind == g->kind;
+}
+
+/* The schedule as the last run took it: every later edit starts from the
+ * exact interleaving that showed the violation. */
+static void pin_schedule(struct goal *g, struct program *prog)
+{
+	prog->nschedule = (uint16_t)(g->x->nsteps < PR_MAX_SCHEDULE ? g->x->nsteps : PR_MAX_SCHEDULE);
+	for (int i = 0; i < prog->nschedule; i++) {
+		prog->schedule[i] = g->x->trace[i].cpu;
+		g->op_of_step[i] = g->x->trace[i].op;
+	}
+}
+
+/* Remove cpu c's ops in mask, with the schedule entries of the steps they
+ * took, so that every other step keeps its place in the interleaving. */
+static void delete_ops(const struct goal *g, struct program *prog, int c, uint32_t mask)
+{
+	int n = 0, kept = 0;
+
+	for (int i = 0; i < prog->nschedule; i++)
+		if (prog->schedule[i] != c || !(mask >> g->op_of_step[i] & 1))
+			prog->schedule[n++] = prog->schedule[i];
+	prog->nschedule = (uint16_t)n;
+	for (int i = 0; i < prog->nops[c]; i++)
+		if (!(mask >> i & 1))
+			prog->ops[c][kept++] = prog->ops[c][i];
+	prog->nops[c] = (uint8_t)kept;
+}
+
+static int total_ops(const struct program *prog)
+{
+	int n = 0;
+
+	for (int c = 0; c < PR_MAX_CPUS; c++)
+		n += prog->nops[c];
+	return n;
+}
+
+static void drop_schedule_entries(struct program *prog, int cpu)
+{
+	int n = 0;
+
+	for (int i = 0; i < prog->nschedule; i++)
+		if (prog->schedule[i] != cpu)
+			prog->schedule[n++] = prog->schedule[i];
+	prog->nschedule = (uint16_t)n;
+}
+
+/* Pass 1: a whole cpu at a time. */
+static bool drop_cpus(struct goal *g, struct program *prog)
+{
+	bool changed = false;
+
+	for (int c = 0; c < PR_MAX_CPUS; c++) {
+		struct program cand = *prog;
+
+		if (!(prog->cpus >> c & 1) || __builtin_popcount(prog->cpus) == 1)
+			continue;
+		cand.cpus &= (uint8_t)~(1u << c);
+		cand.nops[c] = 0;
+		drop_schedule_entries(&cand, c);
+		if (holds(g, &cand)) {
+			*prog = cand;
+			pin_schedule(g, prog);
+			changed = true;
+		}
+	}
+	return changed;
+}
+
+static bool uses_handle(const struct op *op, int h)
+{
+	return op->kind != OP_LOOKUP && op->kind != OP_REMOVE && op->kind != OP_ADD && op->handle == h;
+}
+
+/* Pass 2: a handle with every op on it (its alloc or get, refs, puts and
+ * free), so that the contract still holds without it. */
+static bool drop_handles(struct goal *g, struct program *prog)
+{
+	bool changed = false;
+
+	for (int c = 0; c < PR_MAX_CPUS; c++) {
+		for (int h = 0; h < PR_HANDLES; h++) {
+			struct program cand = *prog;
+			uint32_t mask = 0;
+
+			for (int i = 0; i < prog->nops[c]; i++)
+				if (uses_handle(&prog->ops[c][i], h))
+					mask |= 1u << i;
+			if (!mask)
+				continue;
+			delete_ops(g, &cand, c, mask);
+			if (holds(g, &cand)) {
+				*prog = cand;
+				pin_schedule(g, prog);
+				changed = true;
+			}
+		}
+	}
+	return changed;
+}
+
+/* Pass 3: one op at a time, last first (later ops depend on earlier ones). */
+static bool drop_ops(struct goal *g, struct program *prog)
+{
+	bool changed = false;
+
+	for (int c = 0; c < PR_MAX_CPUS; c++) {
+		for (int i = prog->nops[c] - 1; i >= 0; i--) {
+			struct program cand = *prog;
+
+			delete_ops(g, &cand, c, 1u << i);
+			if (holds(g, &cand)) {
+				*prog = cand;
+				pin_schedule(g, prog);
+				changed = true;
+			}
+		}
+	}
+	return changed;
+}
+
+/* Pass 4: one run of a cpu's consecutive entries at a time, so that the
+ * neighbouring runs merge and a switch is gone; then the shortest prefix
+ * (past it the cpus run in ascending order, each to completion).  A cut is
+ * kept when the verdict holds with no more preemptions than before. */
+static bool drop_switches(struct goal *g, struct program *prog)
+{
+	bool changed = false;
+	int base;
+
+	if (!holds(g, prog))
+		return false;
+	base = g->x->sched.preemptions;
+	for (int end = prog->nschedule; end > 0;) {
+		int start = end - 1;
+		struct program cand = *prog;
+
+		while (start > 0 && prog->schedule[start - 1] == prog->schedule[end - 1])
+			start--;
+		memmove(&cand.schedule[start], &cand.schedule[end], (size_t)(cand.nschedule - end));
+		cand.nschedule = (uint16_t)(cand.nschedule - (end - start));
+		if (holds(g, &cand) && g->x->sched.preemptions <= base) {
+			*prog = cand;
+			base = g->x->sched.preemptions;
+			changed = true;
+		}
+		end = start;
+	}
+	while (prog->nschedule > 0) {
+		struct program cand = *prog;
+
+		cand.nschedule--;
+		if (!holds(g, &cand) || g->x->sched.preemptions > base)
+			break;
+		*prog = cand;
+		changed = true;
+	}
+	return changed;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+bool minimize(struct exec *x, struct program *prog, const struct variant *variant,
+	      struct minimize_stats *stats)
+{
+	struct goal g = { .x = x, .variant = variant, .contract = program_keeps_contract(prog) };
+	double start = now_ms();
+
+	memset(stats, 0, sizeof(*stats));
+	exec_run(x, prog, variant);
+	if (x->verdict.kind == VERDICT_OK)
+		return false;
+	g.kind = x->verdict.kind;
+	stats->ops_before = total_ops(prog);
+	stats->preempt_before = x->sched.preemptions;
+	pin_schedule(&g, prog);
+	for (int round = 0; round < 8; round++) {
+		bool changed = drop_cpus(&g, prog);
+
+		changed |= drop_handles(&g, prog);
+		changed |= drop_ops(&g, prog);
+		changed |= drop_switches(&g, prog);
+		if (!changed)
+			break;
+	}
+	holds(&g, prog); /* leave x with the result's run */
+	stats->runs = g.runs;
+	stats->ops_after = total_ops(prog);
+	stats->preempt_after = x->sched.preemptions;
+	stats->ms = now_ms() - start;
+	return true;
+}
+
+/* FNV-1a of the program's text: the same program, the same name. */
+static uint32_t hash_text(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (uint8_t)s[i]) * 16777619u;
+	return h;
+}
+
+/* Each line of text into out, behind "# ". */
+static void comment_lines(FILE *out, const char *text)
+{
+	for (const char *p = text; *p;) {
+		const char *nl = strchr(p, '\n');
+		int n = nl ? (int)(nl - p) : (int)strlen(p);
+
+		fprintf(out, n ? "#   %.*s\n" : "#\n", n, p);
+		p += n + (nl != NULL);
+	}
+}
+
+const char *regression_write(const char *dir, struct exec *x, const struct program *prog,
+			     const char *origin)
+{
+	static char path[4096];
+	const struct variant *found = x->variant;
+	struct program body = *prog;
+	char *text = NULL, *trace = NULL, verdict[64];
+	size_t tlen, trlen;
+	FILE *f;
+
+	body.variant = (int)(found - variants);
+	f = open_memstream(&text, &tlen);
+	program_print(f, &body);
+	fclose(f);
+	f = open_memstream(&trace, &trlen);
+	report_print(f, x);
+	fclose(f);
+	report_verdict_words(verdict, sizeof(verdict), &x->verdict);
+	snprintf(path, sizeof(path), "%s/%s-%s-%08x.prog", dir, found->name,
+		 verdict_names[x->verdict.kind], hash_text(text, tlen));
+	f = fopen(path, "w");
+	if (f) {
+		fprintf(f, "# %s\n", origin);
+		fprintf(f, "# %s on %s, as minimized:\n#\n", verdict, found->name);
+		comment_lines(f, trace);
+		fputs("#\n", f);
+		for (int v = 0; v < NR_VARIANTS; v++) {
+			exec_run(x, prog, &variants[v]);
+			report_verdict_words(verdict, sizeof(verdict), &x->verdict);
+			fprintf(f, "# expect: %s %s\n", variants[v].name, verdict);
+		}
+		fputs(text, f);
+		if (fclose(f))
+			f = NULL;
+	}
+	exec_run(x, prog, found); /* leave x as it came */
+	free(text);
+	free(trace);
+	return f ? path : NULL;
+}

@@ -7,6 +7,8 @@
  *   - each step kind with the refcount change it made, bucketed 0,1,2,3+,
  *     and whether its page had been freed earlier in the execution, that
  *     is, reused (11 x 4 x 4 x 2),
+ *   - each step kind with its outcome (a get that failed, a recheck that
+ *     saw the slot changed, a PageHead read) and that reuse (11 x 2 x 2),
  *   - the number of preemptions, 0..7+.
  * Each feature is a distinct basic block of feature_edge(): the edge
  * coverage of every engine counts it (libFuzzer's 8-bit counters, AFL++'s
@@ -19,7 +21,8 @@
 
 #define SWITCH_BASE 0
 #define REF_BASE (SWITCH_BASE + STEP_NKINDS * STEP_NKINDS)
-#define PREEMPT_BASE (REF_BASE + STEP_NKINDS * 32)
+#define OUTCOME_BASE (REF_BASE + STEP_NKINDS * 32)
+#define PREEMPT_BASE (OUTCOME_BASE + STEP_NKINDS * 4)
 #define NR_FEATURES (PREEMPT_BASE + 8)
 
 /* One case per feature; the asm with its own immediate keeps the compiler
@@ -32,10 +35,11 @@
 
 __attribute__((noinline)) static void feature_edge(unsigned int id)
 {
-	_Static_assert(NR_FEATURES <= 512, "feature_edge has 512 cases");
+	_Static_assert(NR_FEATURES <= 768, "feature_edge has 768 cases");
 	switch (id) {
 		E256(0)
 		E256(256)
+		E256(512)
 	}
 }
 
@@ -56,6 +60,7 @@ void feedback_record(const struct exec *x)
 
 		if (i && t->cpu != x->trace[i - 1].cpu)
 			feature_edge(SWITCH_BASE + x->trace[i - 1].kind * STEP_NKINDS + t->kind);
+		feature_edge(OUTCOME_BASE + t->kind * 4 + t->yes * 2 + reused);
 		if (t->ref_pfn >= 0)
 			feature_edge(REF_BASE + t->kind * 32 + bucket(t->ref_old) * 8 +
 				     bucket(t->ref_new) * 2 + reused);

@@ -35,7 +35,8 @@ int verdict_by_name(const char *name, int len);
 void verdict_ok(struct verdict *v);
 
 /* What the step just taken broke, if anything: the bug the model reported,
- * then the buddy invariants.  False when a violation was recorded in v. */
+ * then the buddy invariants when the step allocated or freed (step 0, the
+ * end: always).  False when a violation was recorded in v. */
 bool check_step(struct mm *mm, struct verdict *v, int step);
 
 /* After the program ended and its references were dropped: every page must

@@ -9,8 +9,9 @@
  *                   shape: 2 cpus, 1 slot, 16 pages, slot 0 cached.
  *   B[n-1]          k = B[n-1] % 16: the number of schedule bytes,
  *   B[n-1-k..n-2]   the schedule: each byte runs cpu (b & 3) % cpus for
- *                   ((b >> 2) & 7) + 1 steps: one byte per context switch
- *                   (the top 3 bits are free for the mutator to play with).
+ *                   ((b >> 2) & 3) + 1 steps: one byte per context switch.
+ *                   Races want short runs between switches; a longer run
+ *                   is two bytes naming one cpu.  The top nibble is free.
  *   B[1..n-2-k]     the ops, two bytes each, [a][b]: cpu (a & 7) % cpus,
  *                   intent (a >> 3) & 7, argument b.
  * The ops are read from the front and the schedule from the back, so a
@@ -152,7 +153,7 @@ void program_decode(struct program *prog, const uint8_t *data, size_t len)
 	for (size_t i = ops_end; i < ops_end + nsched; i++) {
 		int cpu = (data[i] & 3) % ncpus;
 
-		for (int run = ((data[i] >> 2) & 7) + 1; run > 0 && prog->nschedule < PR_MAX_SCHEDULE; run--)
+		for (int run = ((data[i] >> 2) & 3) + 1; run > 0 && prog->nschedule < PR_MAX_SCHEDULE; run--)
 			prog->schedule[prog->nschedule++] = (uint8_t)cpu;
 	}
 }

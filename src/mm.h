@@ -97,6 +97,13 @@ struct mm {
 	struct page pages[MM_MAX_PAGES];
 };
 
+/* Checking code whose branches are no progress for a fuzzer. */
+#if defined(__clang__)
+#define NO_COVERAGE __attribute__((no_sanitize("coverage")))
+#else
+#define NO_COVERAGE
+#endif
+
 static inline int page_to_pfn(const struct mm *mm, const struct page *page)
 {
 	return (int)(page - mm->pages);

@@ -1,5 +1,6 @@
-# pagerace: `make` builds build/pagerace; `make check` runs every test.
-# Each command installs what a fresh Debian 12 lacks (scripts/install-deps.sh).
+# pagerace: `make fuzz` hunts races from nothing; `make check` runs every
+# test; `make` builds build/pagerace.  Each command installs what a fresh
+# Debian 12 lacks (scripts/install-deps.sh).
 CC ?= cc
 CFLAGS ?= -O2 -g
 WARN := -std=gnu11 -Wall -Wextra -Wshadow -Wno-unused-parameter
@@ -8,16 +9,46 @@ ASAN := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-
 TSAN := -O1 -g -fsanitize=thread
 
 SRC := src/mm.c src/page_alloc.c src/filemap.c src/variant.c src/program.c \
-       src/scheduler.c src/exec.c src/check.c src/report.c src/decode.c
+       src/scheduler.c src/exec.c src/check.c src/report.c src/decode.c src/minimize.c
 HDR := $(wildcard src/*.h)
 TESTS := tests/main.c tests/test_model.c tests/test_program.c tests/test_exec.c
 DEPS := gcc make libc6-dev libasan8 libubsan1 libtsan2
+FUZZ_DEPS := clang-19 libclang-rt-19-dev afl++ gnuplot-nox
+
+# make fuzz: one variant's target, one engine, one sanitizer.
+VARIANT ?= v5.9
+SANITIZER ?= none
+ENGINE ?= libfuzzer
+FUZZ_SECONDS ?= 60
+JOBS ?= 1
+FRESH ?=
+VARIANTS := v5.9 v5.10 v6.2 racy-refcount
+$(if $(filter $(VARIANT),$(VARIANTS)),,$(error VARIANT must be one of $(VARIANTS), not '$(VARIANT)'))
+$(if $(filter $(SANITIZER),none address thread),,$(error SANITIZER must be none, address or thread, not '$(SANITIZER)'))
+$(if $(filter $(ENGINE),libfuzzer afl),,$(error ENGINE must be libfuzzer or afl, not '$(ENGINE)'))
+FUZZ_SRC := fuzz/target.c fuzz/feedback.c
+FUZZ_BIN = build/fuzz/$(ENGINE)-$(SANITIZER)/fuzz-$(VARIANT)
+# libFuzzer: clang-19, whose TSan runtime sees no false race in libFuzzer's
+# own counters (clang-14's does).  AFL++: its compiler and its driver.
+SAN_none :=
+SAN_address := -fsanitize=address,undefined -fno-sanitize-recover=all
+SAN_thread := -fsanitize=thread
+AFL_SAN_none :=
+AFL_SAN_address := AFL_USE_ASAN=1 AFL_USE_UBSAN=1
+AFL_SAN_thread := AFL_USE_TSAN=1 AFL_LLVM_THREADSAFE_INST=1
+FUZZ_CC_libfuzzer = clang-19 -fsanitize=fuzzer $(SAN_$(SANITIZER))
+FUZZ_CC_afl = AFL_QUIET=1 $(AFL_SAN_$(SANITIZER)) afl-clang-fast -fsanitize=fuzzer
+FUZZ_CFLAGS := -O2 -g -fno-omit-frame-pointer
 
 all: build/pagerace
 
 build/.deps: scripts/install-deps.sh Makefile
 	@mkdir -p build
 	@sh scripts/install-deps.sh $(DEPS)
+	@touch $@
+
+build/.fuzzdeps: scripts/install-deps.sh Makefile build/.deps
+	@sh scripts/install-deps.sh $(FUZZ_DEPS)
 	@touch $@
 
 build/pagerace: $(SRC) src/main.c $(HDR) build/.deps
@@ -38,10 +69,19 @@ build/tsan/pagerace: $(SRC) src/main.c $(HDR) build/.deps
 	@mkdir -p build/tsan
 	$(CC) $(WARN) $(TSAN) -o $@ $(SRC) src/main.c $(LDLIBS)
 
+$(FUZZ_BIN): $(SRC) $(FUZZ_SRC) $(HDR) fuzz/feedback.h build/.fuzzdeps
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC_$(ENGINE)) $(WARN) $(FUZZ_CFLAGS) -Isrc -DPAGERACE_VARIANT='"$(VARIANT)"' \
+		-o $@ $(SRC) $(FUZZ_SRC) $(LDLIBS)
+
+fuzz: $(FUZZ_BIN) build/pagerace
+	@VARIANT=$(VARIANT) SANITIZER=$(SANITIZER) ENGINE=$(ENGINE) FUZZ_SECONDS=$(FUZZ_SECONDS) \
+		JOBS=$(JOBS) FRESH=$(FRESH) BIN=$(FUZZ_BIN) sh scripts/fuzz.sh
+
 check: build/pagerace build/test-unit build/asan/pagerace build/asan/test-unit build/tsan/pagerace
 	sh tests/run.sh
 
-.PHONY: all check
+.PHONY: all check fuzz
 
 build/bench-replay-rate: $(SRC) bench/replay_rate.c $(HDR) build/.deps
 	$(CC) $(WARN) $(CFLAGS) -Isrc -o $@ $(SRC) bench/replay_rate.c $(LDLIBS)

@@ -198,14 +198,14 @@ static bool step_op(struct exec *x, int cpu, struct trace_step *t)
 	}
 }
 
-static enum sched_status exec_step(void *ctx, int cpu)
+bool exec_take_step(struct exec *x, int cpu)
 {
-	struct exec *x = ctx;
-	int n = __atomic_load_n(&x->nsteps, __ATOMIC_RELAXED);
-	struct trace_step *t = &x->trace[n];
+	/* Relaxed: the steps of an execution are ordered by the scheduler (or,
+	 * under stress, not at all), never by the trace. */
+	int n = __atomic_fetch_add(&x->nsteps, 1, __ATOMIC_RELAXED);
+	struct trace_step *t = &x->trace[n < EXEC_MAX_STEPS ? n : EXEC_MAX_STEPS - 1];
 	struct mm_trace mt;
 
-	__atomic_store_n(&x->nsteps, n + 1, __ATOMIC_RELAXED);
 	memset(t, 0, sizeof(*t));
 	t->cpu = (uint8_t)cpu;
 	t->op = (uint8_t)x->cpu[cpu].pc;
@@ -221,9 +221,17 @@ static enum sched_status exec_step(void *ctx, int cpu)
 	t->ref_new = (int16_t)mt.ref_new;
 	t->free_lo = (int16_t)mt.free_lo;
 	t->free_hi = (int16_t)mt.free_hi;
-	if (!check_step(&x->mm, &x->verdict, n + 1))
+	return x->cpu[cpu].pc < x->prog->nops[cpu];
+}
+
+static enum sched_status exec_step(void *ctx, int cpu)
+{
+	struct exec *x = ctx;
+	bool more = exec_take_step(x, cpu);
+
+	if (!check_step(&x->mm, &x->verdict, x->nsteps))
 		return SCHED_STOP;
-	return x->cpu[cpu].pc < x->prog->nops[cpu] ? SCHED_MORE : SCHED_DONE;
+	return more ? SCHED_MORE : SCHED_DONE;
 }
 
 /* The end of the program: drop what it still holds the correct way (the
@@ -255,8 +263,9 @@ static void release_all(struct exec *x)
 	}
 }
 
-static void setup(struct exec *x, const struct program *prog, const struct variant *variant)
+uint8_t exec_prepare(struct exec *x, const struct program *prog, const struct variant *variant)
 {
+	uint8_t cpus = 0;
 	struct mm *mm = &x->mm;
 
 	x->prog = prog;
@@ -282,6 +291,23 @@ static void setup(struct exec *x, const struct program *prog, const struct varia
 	}
 	x->nsteps = 0;
 	verdict_ok(&x->verdict);
+	for (int c = 0; c < PR_MAX_CPUS; c++)
+		if (x->cpu[c].pc < prog->nops[c])
+			cpus |= (uint8_t)(1u << c);
+	return cpus;
+}
+
+void exec_finish(struct exec *x, bool bounded)
+{
+	if (x->verdict.kind != VERDICT_OK || !check_step(&x->mm, &x->verdict, x->nsteps))
+		return;
+	if (bounded) {
+		check_stuck(&x->verdict, x->nsteps);
+		return;
+	}
+	release_all(x);
+	if (check_step(&x->mm, &x->verdict, 0))
+		check_end(&x->mm, &x->verdict);
 }
 
 void exec_run(struct exec *x, const struct program *prog, const struct variant *variant)
@@ -294,18 +320,7 @@ void exec_run(struct exec *x, const struct program *prog, const struct variant *
 		.ctx = x,
 	};
 
-	setup(x, prog, variant);
-	for (int c = 0; c < PR_MAX_CPUS; c++)
-		if (x->cpu[c].pc < prog->nops[c])
-			plan.cpus |= (uint8_t)(1u << c);
+	plan.cpus = exec_prepare(x, prog, variant);
 	sched_run(&plan, &x->sched);
-	if (x->verdict.kind != VERDICT_OK)
-		return;
-	if (x->sched.bounded) {
-		check_stuck(&x->verdict, x->sched.steps);
-		return;
-	}
-	release_all(x);
-	if (check_step(&x->mm, &x->verdict, 0))
-		check_end(&x->mm, &x->verdict);
+	exec_finish(x, x->sched.bounded);
 }

@@ -62,4 +62,12 @@ void exec_free(struct exec *x);
 /* Run prog under variant on the scheduler; the verdict is in x->verdict. */
 void exec_run(struct exec *x, const struct program *prog, const struct variant *variant);
 
+/* The parts of exec_run, for runners without the scheduler (stress):
+ * prepare returns the cpus that have steps; take_step takes cpu's next step
+ * and says whether it has more (any cpus may call it at once, each for its
+ * own cpu); finish checks the end after the last step, or stuck. */
+uint8_t exec_prepare(struct exec *x, const struct program *prog, const struct variant *variant);
+bool exec_take_step(struct exec *x, int cpu);
+void exec_finish(struct exec *x, bool bounded);
+
 #endif

@@ -36,10 +36,31 @@ static bool handles_set_before_use(const struct program *prog)
 	return true;
 }
 
+/* Slots, orders and cached pages within the arena the program declares. */
+static bool fits(const struct program *prog)
+{
+	if (prog->nslots < 64 && prog->cache >> prog->nslots)
+		return false;
+	if ((unsigned int)__builtin_popcountll(prog->cache) > prog->npages)
+		return false;
+	for (int c = 0; c < PR_MAX_CPUS; c++) {
+		for (int i = 0; i < prog->nops[c]; i++) {
+			const struct op *op = &prog->ops[c][i];
+
+			if (op->kind == OP_ALLOC ? op->order > order_of(prog->npages)
+			    : (op->kind == OP_LOOKUP || op->kind == OP_GET || op->kind == OP_REMOVE ||
+			       op->kind == OP_ADD) && op->slot >= prog->nslots)
+				return false;
+		}
+	}
+	return true;
+}
+
 /* The predicate: a valid program that still shows the violation. */
 static bool holds(struct goal *g, const struct program *prog)
 {
-	if (!handles_set_before_use(prog) || (g->contract && !program_keeps_contract(prog)))
+	if (!handles_set_before_use(prog) || !fits(prog) ||
+	    (g->contract && !program_keeps_contract(prog)))
 		return false;
 	g->runs++;
 	exec_run(g->x, prog, g->variant);
@@ -205,6 +226,34 @@ static bool drop_switches(struct goal *g, struct program *prog)
 	return changed;
 }
 
+/* Pass 5: the smallest arena: fewer pages, fewer slots. */
+static bool shrink_arena(struct goal *g, struct program *prog)
+{
+	bool changed = false;
+
+	for (unsigned int pages = 4; pages < prog->npages; pages *= 2) {
+		struct program cand = *prog;
+
+		cand.npages = pages;
+		if (holds(g, &cand)) {
+			*prog = cand;
+			changed = true;
+			break;
+		}
+	}
+	for (unsigned int slots = 1; slots < prog->nslots; slots++) {
+		struct program cand = *prog;
+
+		cand.nslots = slots;
+		if (holds(g, &cand)) {
+			*prog = cand;
+			changed = true;
+			break;
+		}
+	}
+	return changed;
+}
+
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -233,6 +282,7 @@ bool minimize(struct exec *x, struct program *prog, const struct variant *varian
 		changed |= drop_handles(&g, prog);
 		changed |= drop_ops(&g, prog);
 		changed |= drop_switches(&g, prog);
+		changed |= shrink_arena(&g, prog);
 		if (!changed)
 			break;
 	}

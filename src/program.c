@@ -363,10 +363,10 @@ bool program_parse(struct program *prog, const char *text, size_t len, struct pa
 
 		lx.line++;
 		lx.p = p;
-		lx.end = eol;
+		lx.end = eol > p && eol[-1] == '\r' ? eol - 1 : eol;
 		if (eol - p > MAX_LINE)
 			return fail(&lx, "line longer than %d bytes", MAX_LINE);
-		for (const char *q = p; q < eol; q++) {
+		for (const char *q = p; q < lx.end; q++) {
 			unsigned char c = (unsigned char)*q;
 
 			if (c == '#') {
@@ -448,7 +448,7 @@ bool program_looks_like_text(const char *data, size_t len)
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)data[i];
 
-		if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c >= 0x7f)
+		if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f)
 			return false;
 		if (line_start && c != ' ' && c != '\t') {
 			for (size_t k = 0; k < sizeof(directives) / sizeof(*directives); k++)

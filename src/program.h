@@ -58,7 +58,10 @@ struct parse_error {
 
 void program_init(struct program *prog);
 
-/* Strict: every error of the text is reported, the first one in err. */
+/* Strict: the first error found is reported in err: errors of a line in
+ * text order, then those that need the whole program (slots and orders
+ * against the sizes, the schedule against the cpus).  Comments may hold
+ * any bytes; elsewhere only printable ASCII, tabs and CR LF endings. */
 bool program_parse(struct program *prog, const char *text, size_t len, struct parse_error *err);
 
 /* The canonical text form; program_parse reads it back to the same program. */
@@ -76,8 +79,9 @@ void program_decode(struct program *prog, const uint8_t *data, size_t len);
  * is taken on a non-compound block of order > 0 by its owner. */
 bool program_keeps_contract(const struct program *prog);
 
-/* Text or bytes?  Text is printable ASCII with a directive at the start of
- * some line; anything else is the binary form. */
+/* Text or bytes?  Text has no control bytes but tab, CR and LF, and a
+ * directive or a comment at the start of some line; anything else is the
+ * binary form. */
 bool program_looks_like_text(const char *data, size_t len);
 
 #endif

@@ -56,7 +56,13 @@ bad_prog 3 'which the program lacks' 'cpu 0: lookup 0\n\nschedule: 0 1\n'
 bad_prog 2 "handle 'b' is never set" 'cpu 0: alloc 0 a\ncpu 1: free b\n'
 bad_prog 3 'out of range' 'slots 2\ncpu 0: lookup 0\ncpu 1: remove 5\n'
 bad_prog 1 'cpu 9 out of range' 'cpu 9: lookup 0\n'
-bad_prog 2 'unexpected byte 0x00' 'cpu 0: lookup 0\ncpu\0 1: lookup 0\n'
+bad_prog 2 'unexpected byte 0xc3' 'cpu 0: lookup 0  # Sch\303\274tze may write here\ncpu 1: lookup 0 \303\274\n'
+# A control byte makes a file the binary form of a fuzz input: it runs.
+printf 'cpu 0: lookup 0\ncpu\0 1: lookup 0\n' >"$tmp/nul.prog"
+expect 0 '^verdict: ok$' -- replay "$tmp/nul.prog"
+expect 0 '^cpu 0:' -- show "$tmp/nul.prog"
+expect 0 '^cpu 1: remove 0; alloc 2 a; free a$' -- show fuzz/seeds/story-ops.bin
+expect 2 'show takes no --seconds' -- show --seconds 5 fuzz/seeds/story-ops.bin
 printf 'cache 0\n' >"$tmp/nocpu.prog"
 expect 2 "^$tmp/nocpu.prog: no cpu line" -- replay "$tmp/nocpu.prog"
 

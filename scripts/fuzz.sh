@@ -1,0 +1,109 @@
+#!/bin/sh
+# fuzz.sh: `make fuzz`.  Fuzzes one variant's target until the first crash
+# or FUZZ_SECONDS, then keeps the raw input in crashes/, minimizes it (the
+# engine's minimizer, then pagerace's passes), writes the story to
+# corpus/regressions/ and shows it.  Exit 0 whether or not it found one.
+#
+# Environment (the Makefile's variables): VARIANT (v5.9), SANITIZER
+# (none|address|thread), ENGINE (libfuzzer|afl), FUZZ_SECONDS (60), JOBS (1),
+# FRESH (1: an empty corpus in a temporary folder, nothing loaded from
+# corpus/), BIN (the target), PAGERACE (build/pagerace).
+set -u
+: "${VARIANT:=v5.9}" "${SANITIZER:=none}" "${ENGINE:=libfuzzer}" "${FUZZ_SECONDS:=60}"
+: "${JOBS:=1}" "${FRESH:=}" "${PAGERACE:=build/pagerace}"
+: "${BIN:?BIN names the fuzz target}"
+target=fuzz-$VARIANT
+tag=$ENGINE-$SANITIZER-$VARIANT
+log=build/fuzz/$tag.log
+mkdir -p crashes build/fuzz
+[ "$FRESH" = 1 ] || FRESH=
+if [ -n "$FRESH" ]; then
+	corpus=$(mktemp -d)
+	trap 'rm -rf "$corpus"' EXIT
+else
+	corpus=corpus/$target
+	mkdir -p "$corpus"
+fi
+export TSAN_OPTIONS="halt_on_error=1:report_signal_unsafe=0${TSAN_OPTIONS:+:$TSAN_OPTIONS}"
+export ASAN_OPTIONS="abort_on_error=1:detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+echo "fuzz: $target, engine $ENGINE, sanitizer $SANITIZER, $FUZZ_SECONDS s, $JOBS job(s), corpus ${FRESH:+fresh }$corpus"
+start=$(date +%s.%N)
+crash=
+
+run_libfuzzer() {
+	stamp=build/fuzz/$tag.stamp
+	touch "$stamp"
+	seeds=
+	[ -n "$FRESH" ] || seeds=fuzz/seeds
+	fork=
+	[ "$JOBS" -gt 1 ] && fork="-fork=$JOBS"
+	"$BIN" -max_total_time="$FUZZ_SECONDS" -dict=fuzz/pagerace.dict -max_len=64 \
+		-print_final_stats=1 -artifact_prefix="crashes/$tag-" $fork "$corpus" $seeds >"$log" 2>&1
+	crash=$(find crashes -maxdepth 1 -name "$tag-crash-*" -newer "$stamp" | head -1)
+	[ -n "$crash" ] || return 0
+	"$BIN" -minimize_crash=1 -max_total_time=10 -exact_artifact_path="$crash.min" "$crash" \
+		>"$log.min" 2>&1
+	[ -s "$crash.min" ] && minimized=$crash.min
+}
+
+run_afl() {
+	out=build/fuzz/afl-$tag
+	rm -rf "$out"
+	if [ -n "$FRESH" ] || [ -z "$(ls "$corpus")" ]; then
+		in=$(mktemp -d)
+		printf '\0' >"$in/empty"
+		[ -n "$FRESH" ] || cp fuzz/seeds/* "$in/"
+	else
+		in=$corpus
+	fi
+	export AFL_NO_UI=1 AFL_BENCH_UNTIL_CRASH=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
+	export AFL_NO_AFFINITY=1 # the scheduler pins its own threads
+	j=1
+	while [ "$j" -lt "$JOBS" ]; do
+		afl-fuzz -i "$in" -o "$out" -S "s$j" -V "$FUZZ_SECONDS" -x fuzz/pagerace.dict -- "$BIN" \
+			>"$log.s$j" 2>&1 &
+		j=$((j + 1))
+	done
+	afl-fuzz -i "$in" -o "$out" -M main -V "$FUZZ_SECONDS" -x fuzz/pagerace.dict -- "$BIN" >"$log" 2>&1
+	# The main instance stopped: at a crash of its own, or the time is up;
+	# the secondaries stop with it.
+	for pid in $(jobs -p); do kill "$pid" 2>/dev/null; done
+	wait
+	found=$(ls "$out"/*/crashes/id:* 2>/dev/null | head -1)
+	if [ -n "$found" ]; then
+		crash=crashes/$tag-crash-$(sha1sum "$found" | cut -c1-40)
+		cp "$found" "$crash"
+		AFL_QUIET=1 afl-tmin -i "$crash" -o "$crash.min" -- "$BIN" >"$log.min" 2>&1 &&
+			minimized=$crash.min
+	fi
+	[ -n "$FRESH" ] || [ "$in" = "$corpus" ] || cp "$out"/main/queue/id:* "$corpus"/ 2>/dev/null
+	[ "$in" = "$corpus" ] || rm -rf "$in"
+}
+
+minimized=
+case "$ENGINE" in
+libfuzzer) run_libfuzzer ;;
+afl) run_afl ;;
+*) echo "fuzz: ENGINE must be libfuzzer or afl, not '$ENGINE'" >&2; exit 2 ;;
+esac
+elapsed=$(echo "$(date +%s.%N) $start" | awk '{printf "%.1f", $1 - $2}')
+
+if [ -z "$crash" ]; then
+	echo "fuzz: no crash in $elapsed s on $target ($ENGINE, $SANITIZER); log: $log"
+	exit 0
+fi
+input=${minimized:-$crash}
+echo "fuzz: crash after $elapsed s; raw input kept as $crash"
+if grep -q 'ThreadSanitizer: data race' "$log"; then
+	# A data race is TSan's verdict, not the checker's: show the program
+	# and the race, there is no trace to minimize against.
+	echo "fuzz: ThreadSanitizer reports a data race on $VARIANT; the program:"
+	"$PAGERACE" show "$input"
+	grep -m1 -A12 'WARNING: ThreadSanitizer: data race' "$log"
+	echo "replay under TSan: $BIN $input"
+	exit 0
+fi
+"$PAGERACE" minimize --variant "$VARIANT" \
+	--origin "Found by make fuzz ($ENGINE, SANITIZER=$SANITIZER) in $elapsed s; raw input $crash." \
+	"$input" || { echo "fuzz: the crash does not replay under the checker; see $log"; exit 0; }

@@ -1,4 +1,4 @@
-/* main.c: the command line: pagerace replay | show [--variant V] FILE.
+/* main.c: the command line: pagerace replay | show | minimize | hunt | stress.
  * Entry point: main.  Sits on top of everything; nothing includes it.
  *
  * Exit status: 0 ok, 1 a violation, 2 bad usage or a bad program.
@@ -8,8 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "exec.h"
+#include "hunt.h"
 #include "minimize.h"
 #include "report.h"
 
@@ -19,6 +22,8 @@ static const char usage[] =
 	"usage: pagerace replay [--variant V] FILE\n"
 	"       pagerace show [--variant V] FILE\n"
 	"       pagerace minimize [--variant V] [--out DIR] [--origin TEXT] FILE\n"
+	"       pagerace hunt [--variant V] [--seconds S] [--strategy random|pct] [--seed N] [--out DIR] FILE\n"
+	"       pagerace stress [--variant V] [--seconds S] [--chaos] [--seed N] FILE\n"
 	"       pagerace --help\n";
 
 static const char help[] =
@@ -31,7 +36,13 @@ static const char help[] =
 	"  pagerace minimize [--variant V] [--out DIR] [--origin TEXT] FILE\n"
 	"      shrink FILE's violation (drop cpus, ops, schedule switches) and write\n"
 	"      it to DIR (corpus/regressions) as a story with expect lines\n"
-	"  exit status: 0 ok, 1 violation, 2 bad usage or bad program\n"
+	"  pagerace hunt [--variant V] [--seconds S] [--strategy random|pct] [--seed N] FILE\n"
+	"      search the schedules of FILE's program (its own schedule ignored) for up\n"
+	"      to S seconds (60); the first violation is minimized and kept as above\n"
+	"  pagerace stress [--variant V] [--seconds S] [--chaos] [--seed N] FILE\n"
+	"      run FILE's cpus on free-running threads round after round, no scheduler;\n"
+	"      --chaos adds random yields and delays at the step points\n"
+	"  exit status: 0 ok (or kept, for minimize), 1 violation, 2 bad usage or program\n"
 	"FILE is a text program (below) or a binary input of the fuzz targets.\n"
 	"\n"
 	"A program, one directive a line, '#' starts a comment:\n"
@@ -112,7 +123,7 @@ static bool load_program(const char *path, struct program *prog)
 }
 
 /* The options of the commands; each command names those it takes. */
-enum { OPT_OUT = 1, OPT_ORIGIN = 2, OPT_SECONDS = 4, OPT_STRATEGY = 8, OPT_CHAOS = 16 };
+enum { OPT_OUT = 1, OPT_ORIGIN = 2, OPT_SECONDS = 4, OPT_STRATEGY = 8, OPT_CHAOS = 16, OPT_SEED = 32 };
 
 struct args {
 	const char *path;
@@ -122,6 +133,7 @@ struct args {
 	double seconds;                /* --seconds S */
 	bool pct;                      /* --strategy pct (else random) */
 	bool chaos;                    /* --chaos */
+	uint64_t seed;                 /* --seed N, else from the clock */
 };
 
 static int option_value(int argc, char **argv, int *i, const char **value)
@@ -140,11 +152,12 @@ static int parse_args(int argc, char **argv, const char *cmd, int allowed, struc
 	a->out = "corpus/regressions";
 	a->origin = "Minimized by pagerace.";
 	a->seconds = 60;
+	a->seed = (uint64_t)time(NULL) * 2654435761u ^ (uint64_t)getpid();
 	for (int i = 0; i < argc; i++) {
 		const char *o = argv[i];
 		int bit = !strcmp(o, "--out") ? OPT_OUT : !strcmp(o, "--origin") ? OPT_ORIGIN
 			: !strcmp(o, "--seconds") ? OPT_SECONDS : !strcmp(o, "--strategy") ? OPT_STRATEGY
-			: !strcmp(o, "--chaos") ? OPT_CHAOS : 0;
+			: !strcmp(o, "--chaos") ? OPT_CHAOS : !strcmp(o, "--seed") ? OPT_SEED : 0;
 
 		if (!strcmp(o, "--variant")) {
 			if (option_value(argc, argv, &i, &v))
@@ -170,6 +183,8 @@ static int parse_args(int argc, char **argv, const char *cmd, int allowed, struc
 				return bad_usage("--strategy takes random or pct, not '%s'", v);
 			else if (bit == OPT_SECONDS && ((a->seconds = strtod(v, &end)) <= 0 || *end || a->seconds > 1e6))
 				return bad_usage("--seconds takes a number of seconds above 0, not '%s'", v);
+			else if (bit == OPT_SEED && (a->seed = strtoull(v, &end, 10), *end || !*v || *v == '-'))
+				return bad_usage("--seed takes a whole number, not '%s'", v);
 		} else if (o[0] == '-' && o[1]) {
 			return bad_usage("unknown option '%s'", o);
 		} else if (a->path) {
@@ -226,14 +241,35 @@ static int cmd_show(int argc, char **argv)
 	return 0;
 }
 
+/* Shrink the violation of prog, keep it as a story in dir, and show it. */
+static int keep_violation(struct exec *x, struct program *prog, const struct variant *variant,
+			  const char *dir, const char *origin)
+{
+	struct minimize_stats st;
+	const char *path;
+
+	if (!minimize(x, prog, variant, &st))
+		return 1;
+	path = regression_write(dir, x, prog, origin);
+	if (!path) {
+		fprintf(stderr, "pagerace: %s: cannot write there: %s\n", dir, strerror(errno));
+		return 2;
+	}
+	printf("%s\n", path);
+	printf("minimized: %d ops -> %d, %d preemptions -> %d, %d runs in %.0f ms\n\n", st.ops_before,
+	       st.ops_after, st.preempt_before, st.preempt_after, st.runs, st.ms);
+	program_print(stdout, prog);
+	fputc('\n', stdout);
+	report_print(stdout, x);
+	return 0;
+}
+
 /* Shrink FILE's violation and keep it as a regression story. */
 static int cmd_minimize(int argc, char **argv)
 {
 	static struct program prog;
-	struct minimize_stats st;
 	struct args a;
 	struct exec *x;
-	const char *path;
 	int status = parse_args(argc, argv, "minimize", OPT_OUT | OPT_ORIGIN, &a);
 
 	if (status)
@@ -241,26 +277,84 @@ static int cmd_minimize(int argc, char **argv)
 	if (!load_program(a.path, &prog))
 		return 2;
 	x = exec_new();
-	if (!minimize(x, &prog, variant_of(&a, &prog), &st)) {
+	status = keep_violation(x, &prog, variant_of(&a, &prog), a.out, a.origin);
+	if (status == 1)
 		fprintf(stderr, "pagerace: %s: no violation on %s, nothing to minimize\n", a.path,
 			variant_of(&a, &prog)->name);
-		exec_free(x);
-		return 1;
-	}
-	path = regression_write(a.out, x, &prog, a.origin);
-	if (!path) {
-		fprintf(stderr, "pagerace: %s: cannot write there: %s\n", a.out, strerror(errno));
-		exec_free(x);
-		return 2;
-	}
-	printf("%s\n", path);
-	printf("minimized: %d ops -> %d, %d preemptions -> %d, %d runs in %.0f ms\n\n", st.ops_before,
-	       st.ops_after, st.preempt_before, st.preempt_after, st.runs, st.ms);
-	program_print(stdout, &prog);
-	fputc('\n', stdout);
-	report_print(stdout, x);
 	exec_free(x);
-	return 0;
+	return status;
+}
+
+/* Search the schedules of FILE's program; shrink and keep what it finds. */
+static int cmd_hunt(int argc, char **argv)
+{
+	static struct program prog;
+	struct hunt_result r;
+	struct args a;
+	struct exec *x;
+	char origin[512];
+	int status = parse_args(argc, argv, "hunt", OPT_SECONDS | OPT_STRATEGY | OPT_SEED | OPT_OUT, &a);
+	struct hunt_options o;
+
+	if (status)
+		return status;
+	if (!load_program(a.path, &prog))
+		return 2;
+	o = (struct hunt_options){ .variant = variant_of(&a, &prog), .seconds = a.seconds,
+				   .pct = a.pct, .seed = a.seed };
+	printf("hunt: seed %llu, strategy %s, variant %s, %s, up to %g s\n", (unsigned long long)a.seed,
+	       a.pct ? "pct" : "random", o.variant->name, a.path, a.seconds);
+	fflush(stdout);
+	x = exec_new();
+	hunt(x, &prog, &o, &r);
+	if (!r.found) {
+		printf("hunt: no violation in %ld schedules, %.1f s (%.0f schedules/s)\n", r.tries, r.seconds,
+		       r.tries / r.seconds);
+		exec_free(x);
+		return 0;
+	}
+	printf("hunt: %s after %ld schedules in %.3f s (%.0f schedules/s)\n",
+	       verdict_names[x->verdict.kind], r.tries, r.seconds, r.tries / r.seconds);
+	snprintf(origin, sizeof(origin), "Found by pagerace hunt --strategy %s --seed %llu %s in %.3f s.",
+		 a.pct ? "pct" : "random", (unsigned long long)a.seed, a.path, r.seconds);
+	status = keep_violation(x, &prog, o.variant, a.out, origin);
+	exec_free(x);
+	return status ? status : 1;
+}
+
+/* The baseline: FILE's cpus on free-running threads, round after round. */
+static int cmd_stress(int argc, char **argv)
+{
+	static struct program prog;
+	struct hunt_result r;
+	struct args a;
+	struct exec *x;
+	int status = parse_args(argc, argv, "stress", OPT_SECONDS | OPT_CHAOS | OPT_SEED, &a);
+	struct hunt_options o;
+
+	if (status)
+		return status;
+	if (!load_program(a.path, &prog))
+		return 2;
+	o = (struct hunt_options){ .variant = variant_of(&a, &prog), .seconds = a.seconds,
+				   .seed = a.seed, .chaos = a.chaos };
+	printf("stress: seed %llu, %s, variant %s, %s, up to %g s\n", (unsigned long long)a.seed,
+	       a.chaos ? "chaos" : "plain", o.variant->name, a.path, a.seconds);
+	fflush(stdout);
+	x = exec_new();
+	stress(x, &prog, &o, &r);
+	if (r.found) {
+		printf("stress: %s in round %ld after %.3f s (%.0f rounds/s)\n", verdict_names[x->verdict.kind],
+		       r.tries, r.seconds, r.tries / r.seconds);
+		printf("the round, its steps in the order they took trace slots (free-running, "
+		       "not replayable):\n\n");
+		report_print(stdout, x);
+	} else {
+		printf("stress: no violation in %ld rounds, %.1f s (%.0f rounds/s)\n", r.tries, r.seconds,
+		       r.tries / r.seconds);
+	}
+	exec_free(x);
+	return r.found;
 }
 
 int main(int argc, char **argv)
@@ -277,5 +371,9 @@ int main(int argc, char **argv)
 		return cmd_show(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "minimize"))
 		return cmd_minimize(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "hunt"))
+		return cmd_hunt(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "stress"))
+		return cmd_stress(argc - 2, argv + 2);
 	return bad_usage("unknown command '%s'", argv[1]);
 }

@@ -11,7 +11,7 @@ TSAN := -O1 -g -fsanitize=thread
 SRC := src/mm.c src/page_alloc.c src/filemap.c src/variant.c src/program.c \
        src/scheduler.c src/exec.c src/check.c src/report.c src/decode.c src/minimize.c src/hunt.c
 HDR := $(wildcard src/*.h)
-TESTS := tests/main.c tests/test_model.c tests/test_program.c tests/test_exec.c
+TESTS := tests/main.c tests/test_model.c tests/test_program.c tests/test_exec.c tests/test_fuzz.c
 DEPS := gcc make libc6-dev libasan8 libubsan1 libtsan2
 FUZZ_DEPS := clang-19 libclang-rt-19-dev afl++ gnuplot-nox
 
@@ -78,7 +78,13 @@ fuzz: $(FUZZ_BIN) build/pagerace
 	@VARIANT=$(VARIANT) SANITIZER=$(SANITIZER) ENGINE=$(ENGINE) FUZZ_SECONDS=$(FUZZ_SECONDS) \
 		JOBS=$(JOBS) FRESH=$(FRESH) BIN=$(FUZZ_BIN) sh scripts/fuzz.sh
 
+CHECK_FUZZ := $(foreach v,$(VARIANTS),build/fuzz/libfuzzer-address/fuzz-$(v)) \
+	build/fuzz/libfuzzer-thread/fuzz-racy-refcount build/fuzz/libfuzzer-thread/fuzz-v6.2
+
 check: build/pagerace build/test-unit build/asan/pagerace build/asan/test-unit build/tsan/pagerace
+	@for t in $(CHECK_FUZZ); do \
+		set -- $$(echo $$t | sed -E 's|build/fuzz/libfuzzer-([a-z]+)/fuzz-(.*)|\1 \2|'); \
+		$(MAKE) --no-print-directory $$t SANITIZER=$$1 VARIANT=$$2 || exit 1; done
 	sh tests/run.sh
 
 .PHONY: all check fuzz

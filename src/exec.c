@@ -229,7 +229,7 @@ static enum sched_status exec_step(void *ctx, int cpu)
 	struct exec *x = ctx;
 	bool more = exec_take_step(x, cpu);
 
-	if (!check_step(&x->mm, &x->verdict, x->nsteps))
+	if (!check_step(&x->mm, &x->verdict, __atomic_load_n(&x->nsteps, __ATOMIC_RELAXED)))
 		return SCHED_STOP;
 	return more ? SCHED_MORE : SCHED_DONE;
 }

@@ -66,6 +66,14 @@ expect 2 'show takes no --seconds' -- show --seconds 5 fuzz/seeds/story-ops.bin
 printf 'cache 0\n' >"$tmp/nocpu.prog"
 expect 2 "^$tmp/nocpu.prog: no cpu line" -- replay "$tmp/nocpu.prog"
 
+# hunt finds the story's leak from its ops alone and keeps it; stress runs.
+expect 1 '^hunt: lost-pages after [0-9]+ schedules' -- hunt --variant v5.9 --seconds 10 --seed 3 --out "$tmp" "$story"
+expect 0 '^hunt: no violation in [0-9]+ schedules' -- hunt --variant v6.2 --seconds 0.3 --strategy pct --out "$tmp" "$story"
+expect 0 'rounds/s' -- stress --variant v6.2 --seconds 0.3 --chaos "$story"
+expect 2 "--strategy takes random or pct, not 'dfs'" -- hunt --strategy dfs "$story"
+expect 2 "--seconds takes a number" -- hunt --seconds -1 "$story"
+expect 2 'replay takes no --chaos' -- replay --chaos "$story"
+
 # Random bytes: a clear refusal (2) or a verdict (0, 1); never a signal
 # or a hang.
 i=0

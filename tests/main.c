@@ -10,6 +10,7 @@ int main(void)
 	test_model();
 	test_program();
 	test_exec();
+	test_fuzz();
 	printf("unit: %d passed, %d failed\n", test_passed, test_failed);
 	return test_failed != 0;
 }

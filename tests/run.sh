@@ -1,6 +1,7 @@
 #!/bin/sh
 # run.sh: the whole of `make check`: unit tests and the command line, plain
-# and under ASan+UBSan, then ThreadSanitizer over the regression programs.
+# and under ASan+UBSan, ThreadSanitizer over the regression programs, and
+# the fuzz targets over random inputs.
 # Each part prints "NAME: N passed, N failed"; the last line sums them.
 total_pass=0 total_fail=0
 log=$(mktemp)
@@ -57,6 +58,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=
 part asan-unit build/asan/test-unit
 part asan-cli sh tests/cli.sh build/asan/pagerace
 part tsan tsan build/tsan/pagerace
+part fuzz-targets sh tests/fuzz-targets.sh
 
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" = 0 ]

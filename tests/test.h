@@ -24,5 +24,6 @@ extern int test_passed, test_failed;
 void test_model(void);
 void test_program(void);
 void test_exec(void);
+void test_fuzz(void);
 
 #endif

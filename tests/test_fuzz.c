@@ -1,0 +1,265 @@
+/* test_fuzz.c: what the fuzz targets stand on: the binary decoder is total
+ * and keeps the API contract, a correct kernel never fails on what it
+ * decodes, the minimizer keeps the verdict and never grows a program, and
+ * hunt finds the stories' bugs and nothing on v6.2.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hunt.h"
+#include "minimize.h"
+#include "report.h"
+#include "test.h"
+
+static struct exec *x;
+
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+
+static uint64_t next(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static size_t random_input(uint8_t *buf, size_t max)
+{
+	size_t len = next() % max;
+
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (uint8_t)next();
+	return len;
+}
+
+/* The story's ops (the decoder's config 0: two cpus, slot 0 cached) with
+ * a random order, compound or not, and random extra ops: the shape in
+ * which the races live.  Schedules come from hunt's random walk. */
+static size_t story_shaped_input(uint8_t *buf)
+{
+	static const uint8_t story[] = { 0, 0x00, 0x00, 0x11, 0x00, 0x21, 0x00, 0x39, 0x00 };
+	size_t len = sizeof(story), extra = next() % 3;
+
+	memcpy(buf, story, sizeof(story));
+	buf[6] = (uint8_t)(1 + next() % 3) | (uint8_t)(next() % 2 ? 4 : 0); /* order, comp */
+	for (size_t i = 0; i < 2 * extra; i++)
+		buf[len++] = (uint8_t)next();
+	buf[len++] = 0; /* no schedule */
+	return len;
+}
+
+/* A schedule of prog that shows a violation on v, by hunt's random walk. */
+static bool hunt_briefly(struct program *prog, const struct variant *v)
+{
+	struct hunt_options o = { .variant = v, .seconds = 0.001, .seed = next() };
+	struct hunt_result r;
+
+	hunt(x, prog, &o, &r);
+	return r.found;
+}
+
+static int total_ops(const struct program *p)
+{
+	int n = 0;
+
+	for (int c = 0; c < PR_MAX_CPUS; c++)
+		n += p->nops[c];
+	return n;
+}
+
+/* Any bytes decode to a program the text parser accepts back unchanged,
+ * which keeps the contract. */
+static void decoder_is_total(void)
+{
+	static struct program prog, back;
+	uint8_t buf[160];
+	int bad_parse = 0, bad_contract = 0, bad_roundtrip = 0;
+
+	for (int i = 0; i < 20000; i++) {
+		size_t len = random_input(buf, sizeof(buf));
+		struct parse_error err;
+		char *text = NULL;
+		size_t tlen;
+		FILE *f;
+
+		program_decode(&prog, buf, len);
+		f = open_memstream(&text, &tlen);
+		program_print(f, &prog);
+		fclose(f);
+		if (!program_parse(&back, text, tlen, &err))
+			bad_parse++;
+		else if (memcmp(&prog, &back, sizeof(prog)))
+			bad_roundtrip++;
+		bad_contract += !program_keeps_contract(&prog);
+		free(text);
+	}
+	CHECK(bad_parse == 0, "%d of 20000 decoded programs do not parse back", bad_parse);
+	CHECK(bad_roundtrip == 0, "%d of 20000 decoded programs change through text", bad_roundtrip);
+	CHECK(bad_contract == 0, "%d of 20000 decoded programs break the contract", bad_contract);
+	program_decode(&prog, NULL, 0);
+	CHECK(prog.cpus == 3 && prog.cache == 1 && prog.nslots == 1 && prog.npages == 16,
+	      "the empty input is the story's shape: cpus %x cache %llx", prog.cpus,
+	      (unsigned long long)prog.cache);
+}
+
+/* The ops come from the front and the schedule from the back: changing a
+ * schedule byte leaves the ops alone, and the other way round. */
+static void decoder_keeps_mutations_local(void)
+{
+	static struct program a, b;
+	uint8_t in[] = { 0, 0x00, 0x00, 0x11, 0x00, 0x21, 0x02, 0x39, 0x00, 0x00, 0x09, 0x04, 0x01, 4 };
+
+	program_decode(&a, in, sizeof(in));
+	in[10] ^= 0x05; /* a schedule byte */
+	program_decode(&b, in, sizeof(in));
+	CHECK(!memcmp(a.ops, b.ops, sizeof(a.ops)) && memcmp(a.schedule, b.schedule, sizeof(a.schedule)),
+	      "a schedule byte changed the ops");
+	in[10] ^= 0x05;
+	in[5] = 0x20; /* an op byte */
+	program_decode(&b, in, sizeof(in));
+	CHECK(a.nschedule == b.nschedule && !memcmp(a.schedule, b.schedule, a.nschedule),
+	      "an op byte changed the schedule");
+	/* These bytes are the story: lost pages on v5.9, nothing on v6.2. */
+	program_decode(&a, in + 0, sizeof(in));
+	exec_run(x, &a, &variants[VARIANT_V5_9]);
+	CHECK(x->verdict.kind == VERDICT_OK || x->verdict.kind == VERDICT_LOST_PAGES, "%s",
+	      verdict_names[x->verdict.kind]);
+}
+
+/* A correct kernel, on contract-keeping programs, never fails; the racy
+ * one neither (its race is for TSan).  Random bytes, and the story's
+ * shape under random schedules. */
+static void v6_2_never_fails_on_decoded_programs(void)
+{
+	static struct program prog;
+	uint8_t buf[96];
+	int fails = 0, buggy = 0;
+
+	for (int i = 0; i < 3000; i++) {
+		program_decode(&prog, buf, random_input(buf, sizeof(buf)));
+		exec_run(x, &prog, &variants[i & 1 ? VARIANT_V6_2 : VARIANT_RACY_REFCOUNT]);
+		if (x->verdict.kind != VERDICT_OK && fails++ == 0) {
+			program_print(stderr, &prog);
+			report_print(stderr, x);
+		}
+	}
+	for (int i = 0; i < 100; i++) {
+		program_decode(&prog, buf, story_shaped_input(buf));
+		if (hunt_briefly(&prog, &variants[i & 1 ? VARIANT_V6_2 : VARIANT_RACY_REFCOUNT]) && fails++ == 0)
+			report_print(stderr, x);
+		buggy += hunt_briefly(&prog, &variants[i & 1 ? VARIANT_V5_9 : VARIANT_V5_10]);
+	}
+	CHECK(fails == 0, "v6.2 or racy-refcount failed on %d decoded programs", fails);
+	CHECK(buggy > 10, "the story's shape showed a v5.9 or v5.10 bug in only %d of 100", buggy);
+}
+
+/* Random violations: the minimizer keeps the kind of verdict, and never
+ * adds an op or a preemption. */
+static void minimizer_keeps_verdict_never_grows(void)
+{
+	static struct program prog;
+	struct minimize_stats st;
+	uint8_t buf[96];
+	int tried = 0;
+
+	for (int i = 0; i < 400 && tried < 40; i++) {
+		const struct variant *v = &variants[i & 1 ? VARIANT_V5_9 : VARIANT_V5_10];
+		int kind, ops;
+
+		program_decode(&prog, buf, story_shaped_input(buf));
+		if (!hunt_briefly(&prog, v))
+			continue;
+		tried++;
+		kind = x->verdict.kind;
+		ops = total_ops(&prog);
+		CHECK(minimize(x, &prog, v, &st), "minimize refused a violation");
+		CHECK(x->verdict.kind == kind, "%s became %s", verdict_names[kind], verdict_names[x->verdict.kind]);
+		CHECK(st.ops_after <= ops && st.ops_after == total_ops(&prog), "ops %d -> %d", ops, st.ops_after);
+		CHECK(st.preempt_after <= st.preempt_before, "preemptions %d -> %d", st.preempt_before,
+		      st.preempt_after);
+		CHECK(program_keeps_contract(&prog), "the minimized program breaks the contract");
+		exec_run(x, &prog, v);
+		CHECK(x->verdict.kind == kind, "the result does not replay to %s", verdict_names[kind]);
+	}
+	CHECK(tried == 40, "only %d random violations to minimize", tried);
+}
+
+/* Table: a noisy race, minimized to the story's exact text. */
+static void minimizer_table(void)
+{
+	static const struct {
+		const char *intent, *variant, *in, *out;
+	} rows[] = {
+		{ "noise around Wilcox's order shrinks to it", "v5.9",
+		  "cache 0\ncpu 0: lookup 0\ncpu 1: lookup 0; remove 0; alloc 2 a; free a\ncpu 2: lookup 0\n"
+		  "schedule: 2 2 2 2 0 1 1 1 1 1 1 1 0 0 1 0\n",
+		  "pages 4\nslots 1\ncache 0\ncpu 0: lookup 0\ncpu 1: remove 0; alloc 2 a; free a\n"
+		  "schedule: 0 1 1 1 0 0 1\n" },
+		{ "the CVE keeps its compound block and four preemptions", "v5.10",
+		  "cache 0\ncpu 0: lookup 0\ncpu 1: remove 0; alloc 1 a comp; alloc 0 b; free a; free b\n"
+		  "schedule: 0 1 1 1 0 1 1 0 0 0 1\n",
+		  "pages 4\nslots 1\ncache 0\ncpu 0: lookup 0\ncpu 1: remove 0; alloc 1 a comp; free a\n"
+		  "schedule: 0 1 1 1 0 1\n" },
+	};
+	static struct program prog;
+	struct minimize_stats st;
+	struct parse_error err;
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(*rows); i++) {
+		const char *vname = rows[i].variant;
+		char *text = NULL;
+		size_t len;
+		FILE *f;
+
+		CHECK(program_parse(&prog, rows[i].in, strlen(rows[i].in), &err), "%s: %s", rows[i].intent,
+		      err.msg);
+		CHECK(minimize(x, &prog, variant_by_name(vname, (int)strlen(vname)), &st), "%s: no violation",
+		      rows[i].intent);
+		f = open_memstream(&text, &len);
+		program_print(f, &prog);
+		fclose(f);
+		CHECK(!strcmp(text, rows[i].out), "%s: got\n%s", rows[i].intent, text);
+		free(text);
+	}
+}
+
+/* hunt finds each story's bug from its ops alone, and nothing on v6.2. */
+static void hunt_finds_the_stories(void)
+{
+	static const char story[] = "cache 0\ncpu 0: lookup 0\ncpu 1: remove 0; alloc 2 a; free a\n";
+	static const char cve[] = "cache 0\ncpu 0: lookup 0\ncpu 1: remove 0; alloc 2 a comp; free a\n";
+	static struct program prog;
+	struct parse_error err;
+	struct hunt_result r;
+
+	for (int pct = 0; pct < 2; pct++) {
+		struct hunt_options o = { .variant = &variants[VARIANT_V5_9], .seconds = 5, .pct = pct, .seed = 7 };
+
+		program_parse(&prog, story, strlen(story), &err);
+		hunt(x, &prog, &o, &r);
+		CHECK(r.found && x->verdict.kind == VERDICT_LOST_PAGES, "%s: v5.9 not found in %ld",
+		      pct ? "pct" : "random", r.tries);
+		program_parse(&prog, cve, strlen(cve), &err);
+		o.variant = &variants[VARIANT_V5_10];
+		hunt(x, &prog, &o, &r);
+		CHECK(r.found && x->verdict.kind == VERDICT_DOUBLE_FREE, "%s: v5.10 not found in %ld",
+		      pct ? "pct" : "random", r.tries);
+		o.variant = &variants[VARIANT_V6_2];
+		o.seconds = 0.2;
+		hunt(x, &prog, &o, &r);
+		CHECK(!r.found && r.tries > 100, "%s: v6.2 %s after %ld", pct ? "pct" : "random",
+		      verdict_names[x->verdict.kind], r.tries);
+	}
+}
+
+void test_fuzz(void)
+{
+	x = exec_new();
+	decoder_is_total();
+	decoder_keeps_mutations_local();
+	v6_2_never_fails_on_decoded_programs();
+	minimizer_keeps_verdict_never_grows();
+	minimizer_table();
+	hunt_finds_the_stories();
+	exec_free(x);
+}

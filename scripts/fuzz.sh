@@ -24,9 +24,12 @@ else
 	corpus=corpus/$target
 	mkdir -p "$corpus"
 fi
-export TSAN_OPTIONS="halt_on_error=1:report_signal_unsafe=0${TSAN_OPTIONS:+:$TSAN_OPTIONS}"
-export ASAN_OPTIONS="abort_on_error=1:detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
-export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+# AFL++ refuses sanitizer options that symbolize (too slow in its loop).
+sym=
+[ "$ENGINE" = afl ] && sym=:symbolize=0
+export TSAN_OPTIONS="halt_on_error=1:abort_on_error=1:report_signal_unsafe=0$sym"
+export ASAN_OPTIONS="abort_on_error=1:detect_leaks=0$sym"
+export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1$sym"
 echo "fuzz: $target, engine $ENGINE, sanitizer $SANITIZER, $FUZZ_SECONDS s, $JOBS job(s), corpus ${FRESH:+fresh }$corpus"
 start=$(date +%s.%N)
 crash=
@@ -66,10 +69,16 @@ run_afl() {
 		j=$((j + 1))
 	done
 	afl-fuzz -i "$in" -o "$out" -M main -V "$FUZZ_SECONDS" -x fuzz/pagerace.dict -- "$BIN" >"$log" 2>&1
+	st=$?
 	# The main instance stopped: at a crash of its own, or the time is up;
 	# the secondaries stop with it.
 	for pid in $(jobs -p); do kill "$pid" 2>/dev/null; done
 	wait
+	if [ $st != 0 ]; then
+		echo "fuzz: afl-fuzz failed (status $st):" >&2
+		grep -A3 'PROGRAM ABORT' "$log" >&2
+		exit 2
+	fi
 	found=$(ls "$out"/*/crashes/id:* 2>/dev/null | head -1)
 	if [ -n "$found" ]; then
 		crash=crashes/$tag-crash-$(sha1sum "$found" | cut -c1-40)

@@ -254,6 +254,29 @@ static bool shrink_arena(struct goal *g, struct program *prog)
 	return changed;
 }
 
+/* Last: the cpus that are left renamed 0, 1, ... in their order, which
+ * keeps the order the schedule's end runs them in. */
+static void renumber_cpus(struct program *prog)
+{
+	int to[PR_MAX_CPUS], n = 0;
+	struct program out = *prog;
+
+	for (int c = 0; c < PR_MAX_CPUS; c++)
+		if (prog->cpus >> c & 1)
+			to[c] = n++;
+	out.cpus = (uint8_t)((1u << n) - 1);
+	memset(out.nops, 0, sizeof(out.nops));
+	for (int c = 0; c < PR_MAX_CPUS; c++) {
+		if (!(prog->cpus >> c & 1))
+			continue;
+		out.nops[to[c]] = prog->nops[c];
+		memcpy(out.ops[to[c]], prog->ops[c], sizeof(prog->ops[c]));
+	}
+	for (int i = 0; i < prog->nschedule; i++)
+		out.schedule[i] = (uint8_t)to[prog->schedule[i]];
+	*prog = out;
+}
+
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -286,6 +309,7 @@ bool minimize(struct exec *x, struct program *prog, const struct variant *varian
 		if (!changed)
 			break;
 	}
+	renumber_cpus(prog);
 	holds(&g, prog); /* leave x with the result's run */
 	stats->runs = g.runs;
 	stats->ops_after = total_ops(prog);

@@ -13,7 +13,7 @@ SRC := src/mm.c src/page_alloc.c src/filemap.c src/variant.c src/program.c \
 HDR := $(wildcard src/*.h)
 TESTS := tests/main.c tests/test_model.c tests/test_program.c tests/test_exec.c tests/test_fuzz.c
 DEPS := gcc make libc6-dev libasan8 libubsan1 libtsan2
-FUZZ_DEPS := clang-19 libclang-rt-19-dev afl++ gnuplot-nox
+FUZZ_DEPS := clang-19 libclang-rt-19-dev llvm-19 afl++ gnuplot-nox
 
 # make fuzz: one variant's target, one engine, one sanitizer.
 VARIANT ?= v5.9

@@ -285,26 +285,39 @@ static int cmd_minimize(int argc, char **argv)
 	return status;
 }
 
+/* hunt's and stress's arguments, program and options; the seed and the
+ * settings printed first, so that any run can be repeated. */
+static int search_args(int argc, char **argv, const char *cmd, int allowed, struct args *a,
+		       struct program *prog, struct hunt_options *o)
+{
+	int status = parse_args(argc, argv, cmd, allowed | OPT_SECONDS | OPT_SEED, a);
+
+	if (status)
+		return status;
+	if (!load_program(a->path, prog))
+		return 2;
+	*o = (struct hunt_options){ .variant = variant_of(a, prog), .seconds = a->seconds,
+				    .pct = a->pct, .seed = a->seed, .chaos = a->chaos };
+	printf("%s: seed %llu, %s, variant %s, %s, up to %g s\n", cmd, (unsigned long long)a->seed,
+	       !strcmp(cmd, "stress") ? (a->chaos ? "chaos" : "plain") : (a->pct ? "pct" : "random"),
+	       o->variant->name, a->path, a->seconds);
+	fflush(stdout);
+	return 0;
+}
+
 /* Search the schedules of FILE's program; shrink and keep what it finds. */
 static int cmd_hunt(int argc, char **argv)
 {
 	static struct program prog;
 	struct hunt_result r;
+	struct hunt_options o;
 	struct args a;
 	struct exec *x;
 	char origin[512];
-	int status = parse_args(argc, argv, "hunt", OPT_SECONDS | OPT_STRATEGY | OPT_SEED | OPT_OUT, &a);
-	struct hunt_options o;
+	int status = search_args(argc, argv, "hunt", OPT_STRATEGY | OPT_OUT, &a, &prog, &o);
 
 	if (status)
 		return status;
-	if (!load_program(a.path, &prog))
-		return 2;
-	o = (struct hunt_options){ .variant = variant_of(&a, &prog), .seconds = a.seconds,
-				   .pct = a.pct, .seed = a.seed };
-	printf("hunt: seed %llu, strategy %s, variant %s, %s, up to %g s\n", (unsigned long long)a.seed,
-	       a.pct ? "pct" : "random", o.variant->name, a.path, a.seconds);
-	fflush(stdout);
 	x = exec_new();
 	hunt(x, &prog, &o, &r);
 	if (!r.found) {
@@ -327,20 +340,13 @@ static int cmd_stress(int argc, char **argv)
 {
 	static struct program prog;
 	struct hunt_result r;
+	struct hunt_options o;
 	struct args a;
 	struct exec *x;
-	int status = parse_args(argc, argv, "stress", OPT_SECONDS | OPT_CHAOS | OPT_SEED, &a);
-	struct hunt_options o;
+	int status = search_args(argc, argv, "stress", OPT_CHAOS, &a, &prog, &o);
 
 	if (status)
 		return status;
-	if (!load_program(a.path, &prog))
-		return 2;
-	o = (struct hunt_options){ .variant = variant_of(&a, &prog), .seconds = a.seconds,
-				   .seed = a.seed, .chaos = a.chaos };
-	printf("stress: seed %llu, %s, variant %s, %s, up to %g s\n", (unsigned long long)a.seed,
-	       a.chaos ? "chaos" : "plain", o.variant->name, a.path, a.seconds);
-	fflush(stdout);
 	x = exec_new();
 	stress(x, &prog, &o, &r);
 	if (r.found) {

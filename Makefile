@@ -22,8 +22,8 @@ ENGINE ?= libfuzzer
 FUZZ_SECONDS ?= 60
 JOBS ?= 1
 FRESH ?=
-VARIANTS := v5.9 v5.10 v6.2 racy-refcount
-$(if $(filter $(VARIANT),$(VARIANTS)),,$(error VARIANT must be one of $(VARIANTS), not '$(VARIANT)'))
+ALL_VARIANTS := v5.9 v5.10 v6.2 racy-refcount
+$(if $(filter $(VARIANT),$(ALL_VARIANTS)),,$(error VARIANT must be one of $(ALL_VARIANTS), not '$(VARIANT)'))
 $(if $(filter $(SANITIZER),none address thread),,$(error SANITIZER must be none, address or thread, not '$(SANITIZER)'))
 $(if $(filter $(ENGINE),libfuzzer afl),,$(error ENGINE must be libfuzzer or afl, not '$(ENGINE)'))
 FUZZ_SRC := fuzz/target.c fuzz/feedback.c
@@ -78,8 +78,19 @@ fuzz: $(FUZZ_BIN) build/pagerace
 	@VARIANT=$(VARIANT) SANITIZER=$(SANITIZER) ENGINE=$(ENGINE) FUZZ_SECONDS=$(FUZZ_SECONDS) \
 		JOBS=$(JOBS) FRESH=$(FRESH) BIN=$(FUZZ_BIN) sh scripts/fuzz.sh
 
-CHECK_FUZZ := $(foreach v,$(VARIANTS),build/fuzz/libfuzzer-address/fuzz-$(v)) \
+CHECK_FUZZ := $(foreach v,$(ALL_VARIANTS),build/fuzz/libfuzzer-address/fuzz-$(v)) \
 	build/fuzz/libfuzzer-thread/fuzz-racy-refcount build/fuzz/libfuzzer-thread/fuzz-v6.2
+
+# make campaign: hours of fuzzing over several variants (scripts/campaign.sh).
+VARIANTS ?= v5.9 v5.10 v6.2
+HOURS ?= 1
+
+campaign: build/pagerace
+	@for v in $(VARIANTS); do $(MAKE) --no-print-directory VARIANT=$$v \
+		build/fuzz/$(ENGINE)-$(SANITIZER)/fuzz-$$v || exit 1; done
+	@VARIANTS="$(VARIANTS)" JOBS=$(JOBS) ENGINE=$(ENGINE) HOURS=$(HOURS) SANITIZER=$(SANITIZER) \
+		$(foreach v,$(VARIANTS),BIN_$(subst -,_,$(subst .,_,$(v)))=build/fuzz/$(ENGINE)-$(SANITIZER)/fuzz-$(v)) \
+		bash scripts/campaign.sh
 
 check: build/pagerace build/test-unit build/asan/pagerace build/asan/test-unit build/tsan/pagerace
 	@for t in $(CHECK_FUZZ); do \
@@ -87,12 +98,12 @@ check: build/pagerace build/test-unit build/asan/pagerace build/asan/test-unit b
 		$(MAKE) --no-print-directory $$t SANITIZER=$$1 VARIANT=$$2 || exit 1; done
 	sh tests/run.sh
 
-.PHONY: all check fuzz
+.PHONY: all check fuzz campaign
 
 build/bench-replay-rate: $(SRC) bench/replay_rate.c $(HDR) build/.deps
 	$(CC) $(WARN) $(CFLAGS) -Isrc -o $@ $(SRC) bench/replay_rate.c $(LDLIBS)
 
-bench: build/bench-replay-rate
-	sh bench/replay-rate.sh build/bench-replay-rate
+bench: build/bench-replay-rate build/pagerace build/.fuzzdeps
+	bash bench/bench.sh build/bench-replay-rate
 
 .PHONY: bench

@@ -256,6 +256,7 @@ static int keep_violation(struct exec *x, struct program *prog, const struct var
 		return 2;
 	}
 	printf("%s\n", path);
+	printf("signature: %s\n", regression_signature(x));
 	printf("minimized: %d ops -> %d, %d preemptions -> %d, %d runs in %.0f ms\n\n", st.ops_before,
 	       st.ops_after, st.preempt_before, st.preempt_after, st.runs, st.ms);
 	program_print(stdout, prog);

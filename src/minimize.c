@@ -318,14 +318,31 @@ bool minimize(struct exec *x, struct program *prog, const struct variant *varian
 	return true;
 }
 
-/* FNV-1a of the program's text: the same program, the same name. */
+/* FNV-1a: the same bytes, the same name. */
+static uint32_t fnv1a(uint32_t h, const void *p, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ ((const uint8_t *)p)[i]) * 16777619u;
+	return h;
+}
+
 static uint32_t hash_text(const char *s, size_t len)
 {
-	uint32_t h = 2166136261u;
+	return fnv1a(2166136261u, s, len);
+}
 
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (uint8_t)s[i]) * 16777619u;
-	return h;
+const char *regression_signature(const struct exec *x)
+{
+	static char sig[64];
+	uint32_t h = fnv1a(2166136261u, &x->verdict.kind, sizeof(x->verdict.kind));
+
+	for (int i = 0; i < x->nsteps; i++) {
+		uint8_t shape[2] = { x->trace[i].cpu, x->trace[i].kind };
+
+		h = fnv1a(h, shape, sizeof(shape));
+	}
+	snprintf(sig, sizeof(sig), "%s-%08x", verdict_names[x->verdict.kind], h);
+	return sig;
 }
 
 /* Each line of text into out, behind "# ". */

@@ -29,4 +29,9 @@ bool minimize(struct exec *x, struct program *prog, const struct variant *varian
 const char *regression_write(const char *dir, struct exec *x, const struct program *prog,
 			     const char *origin);
 
+/* A crash's identity for triage: its verdict and the shape of its
+ * minimized trace (which cpu took which kind of step, in order), not its
+ * bytes: "double-free-1a2b3c4d". */
+const char *regression_signature(const struct exec *x);
+
 #endif

@@ -43,7 +43,7 @@ start_fuzzer() {
 	bin=$(bin_of "$v")
 	mkdir -p "corpus/fuzz-$v" "crashes/campaign-$v"
 	if [ "$ENGINE" = libfuzzer ]; then
-		"$bin" -fork="$JOBS" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
+		setsid "$bin" -fork="$JOBS" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
 			-max_total_time="$total" -dict=fuzz/pagerace.dict -max_len=64 \
 			-artifact_prefix="crashes/campaign-$v/" "corpus/fuzz-$v" fuzz/seeds \
 			>>"$STATE/$v.log" 2>&1 &
@@ -55,11 +55,11 @@ start_fuzzer() {
 	export AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1
 	export AFL_AUTORESUME=1
 	[ -n "$(ls "corpus/fuzz-$v")" ] || cp fuzz/seeds/* "corpus/fuzz-$v/"
-	afl-fuzz -i "corpus/fuzz-$v" -o "$out" -M main -V "$total" -x fuzz/pagerace.dict -- "$bin" \
+	setsid afl-fuzz -i "corpus/fuzz-$v" -o "$out" -M main -V "$total" -x fuzz/pagerace.dict -- "$bin" \
 		>>"$STATE/$v.log" 2>&1 &
 	pids+=($!)
 	for ((j = 1; j < JOBS; j++)); do
-		afl-fuzz -i "corpus/fuzz-$v" -o "$out" -S "s$j" -V "$total" -x fuzz/pagerace.dict -- "$bin" \
+		setsid afl-fuzz -i "corpus/fuzz-$v" -o "$out" -S "s$j" -V "$total" -x fuzz/pagerace.dict -- "$bin" \
 			>>"$STATE/$v.log.s$j" 2>&1 &
 		pids+=($!)
 	done
@@ -145,8 +145,18 @@ status() {
 stop() {
 	[ -n "$stopping" ] && return
 	stopping=1
-	# SIGINT lets libFuzzer and AFL++ finish their writes and exit cleanly.
-	for p in "${pids[@]}"; do kill -INT "$p" 2>/dev/null; done
+	# Each fuzzer leads its own process group (setsid), with its jobs.
+	# SIGTERM lets libFuzzer and AFL++ finish their writes and exit
+	# cleanly (a background job of this shell ignores SIGINT); what still
+	# runs 15 s later is killed.
+	for p in "${pids[@]}"; do kill -TERM -- "-$p" 2>/dev/null; done
+	for _ in $(seq 15); do
+		alive=
+		for p in "${pids[@]}"; do kill -0 "$p" 2>/dev/null && alive=1; done
+		[ -n "$alive" ] || break
+		sleep 1
+	done
+	for p in "${pids[@]}"; do kill -KILL -- "-$p" 2>/dev/null; done
 	wait
 	status
 	now >"$STATE/elapsed"

@@ -32,8 +32,9 @@ done
 	"$OLDPWD/fuzz/seeds/story-ops.bin" >tsan.log 2>&1)
 grep -q 'WARNING: ThreadSanitizer: data race' "$tmp/tsan.log" && ok ||
 	bad "racy-refcount under TSan: no data race reported"
+mkdir "$tmp/seeds" && cp fuzz/seeds/* "$tmp/seeds/" # libFuzzer writes into its corpus
 (cd "$tmp" && TSAN_OPTIONS=halt_on_error=1 "$OLDPWD/build/fuzz/libfuzzer-thread/fuzz-v6.2" \
-	-runs=300 -seed=1 -max_len=64 "$OLDPWD/fuzz/seeds" >tsan62.log 2>&1)
+	-runs=300 -seed=1 -max_len=64 seeds >tsan62.log 2>&1)
 grep -q 'ThreadSanitizer' "$tmp/tsan62.log" && bad "v6.2 under TSan: $(grep -m1 -A3 ThreadSanitizer "$tmp/tsan62.log")" || ok
 
 echo "fuzz-targets: $pass passed, $fail failed"

@@ -19,12 +19,14 @@
 # (seconds of campaign so far), report.md and its plots.
 #
 # Environment: VARIANTS, JOBS, ENGINE, HOURS (or SECONDS_TOTAL), SANITIZER,
-# STATUS_EVERY (5 s), CRASHES_KEEP (100), STATE, PAGERACE, and BIN_<v> for
-# each variant's target (v5.9 is BIN_v5_9).
+# STATUS_EVERY (5 s), CRASHES_KEEP (100), STATE, PAGERACE, CORPUS_ROOT
+# (corpus: the corpora are CORPUS_ROOT/fuzz-<variant>), REGRESSIONS
+# (corpus/regressions), and BIN_<v> for each variant's target (v5.9 is
+# BIN_v5_9).
 set -u
 : "${VARIANTS:=v5.9 v5.10 v6.2}" "${JOBS:=2}" "${ENGINE:=libfuzzer}" "${HOURS:=1}"
 : "${SANITIZER:=none}" "${STATUS_EVERY:=5}" "${CRASHES_KEEP:=100}" "${STATE:=build/campaign}"
-: "${PAGERACE:=build/pagerace}"
+: "${PAGERACE:=build/pagerace}" "${CORPUS_ROOT:=corpus}" "${REGRESSIONS:=corpus/regressions}"
 total=${SECONDS_TOTAL:-$(awk -v h="$HOURS" 'BEGIN { printf "%d", h * 3600 }')}
 mkdir -p "$STATE" crashes
 touch "$STATE/stats.tsv" "$STATE/signatures.tsv"
@@ -41,11 +43,11 @@ now() { echo $(($(date +%s) - start + before)); }
 start_fuzzer() {
 	local v=$1 bin out
 	bin=$(bin_of "$v")
-	mkdir -p "corpus/fuzz-$v" "crashes/campaign-$v"
+	mkdir -p "$CORPUS_ROOT/fuzz-$v" "crashes/campaign-$v"
 	if [ "$ENGINE" = libfuzzer ]; then
 		setsid "$bin" -fork="$JOBS" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
 			-max_total_time="$total" -dict=fuzz/pagerace.dict -max_len=64 \
-			-artifact_prefix="crashes/campaign-$v/" "corpus/fuzz-$v" fuzz/seeds \
+			-artifact_prefix="crashes/campaign-$v/" "$CORPUS_ROOT/fuzz-$v" fuzz/seeds \
 			>>"$STATE/$v.log" 2>&1 &
 		pids+=($!)
 		return
@@ -54,12 +56,12 @@ start_fuzzer() {
 	out=$STATE/afl-$v
 	export AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1
 	export AFL_AUTORESUME=1
-	[ -n "$(ls "corpus/fuzz-$v")" ] || cp fuzz/seeds/* "corpus/fuzz-$v/"
-	setsid afl-fuzz -i "corpus/fuzz-$v" -o "$out" -M main -V "$total" -x fuzz/pagerace.dict -- "$bin" \
+	[ -n "$(ls "$CORPUS_ROOT/fuzz-$v")" ] || cp fuzz/seeds/* "$CORPUS_ROOT/fuzz-$v/"
+	setsid afl-fuzz -i "$CORPUS_ROOT/fuzz-$v" -o "$out" -M main -V "$total" -x fuzz/pagerace.dict -- "$bin" \
 		>>"$STATE/$v.log" 2>&1 &
 	pids+=($!)
 	for ((j = 1; j < JOBS; j++)); do
-		setsid afl-fuzz -i "corpus/fuzz-$v" -o "$out" -S "s$j" -V "$total" -x fuzz/pagerace.dict -- "$bin" \
+		setsid afl-fuzz -i "$CORPUS_ROOT/fuzz-$v" -o "$out" -S "s$j" -V "$total" -x fuzz/pagerace.dict -- "$bin" \
 			>>"$STATE/$v.log.s$j" 2>&1 &
 		pids+=($!)
 	done
@@ -109,7 +111,7 @@ triage() {
 				"$STATE/signatures.tsv" >"$STATE/sig.tmp" && mv "$STATE/sig.tmp" "$STATE/signatures.tsv"
 		else
 			if [ -f "$story" ] && [ "${story#"$tmp"}" != "$story" ]; then
-				mv "$story" corpus/regressions/ && story=corpus/regressions/$(basename "$story")
+				mv "$story" "$REGRESSIONS/" && story=$REGRESSIONS/$(basename "$story")
 			fi
 			printf '%s\t%s\t%s\t0\t%s\n' "$sig" "$v" "$story" "$(now)" >>"$STATE/signatures.tsv"
 			echo "campaign: new crash on $v: $sig -> $story"

@@ -1,0 +1,121 @@
+#!/bin/sh
+# oss-fuzz.sh: builds the OSS-Fuzz/ClusterFuzzLite target outside docker, as
+# those services would (their variables; a checkout under another name),
+# checks $OUT and runs the target on its seeds.  Needs `make build/.fuzzdeps`
+# (clang-19, llvm-19, afl++).  Ends with "oss-fuzz: N passed, N failed".
+set -u
+export LC_ALL=C
+pass=0 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL oss-fuzz: $*"; }
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+target=pagerace_v6_2
+seeds=$(cd "$repo/fuzz/seeds" && ls *.bin)
+lib=$(cd "$repo" && ls src/*.c | grep -vx src/main.c)
+
+# build.sh compiles src/*.c but main.c: that must be the Makefile's SRC.
+make_src=$(sed -n '/^SRC :=/,/[^\\]$/p' "$repo/Makefile" | sed 's/^SRC :=//; s/\\$//' |
+	tr -s ' \t' '\n\n' | grep . | sort)
+[ "$make_src" = "$lib" ] && ok || bad "src/*.c but main.c is not the Makefile's SRC"
+
+# What Docker's COPY makes: the repository in $SRC under another name.
+export SRC="$tmp/src" CC=clang-19 CXX=clang++-19
+copy=$SRC/not-named-pagerace
+mkdir -p "$copy"
+(cd "$repo" && tar cf - --exclude=./build --exclude=./.git .) | (cd "$copy" && tar xf -)
+(cd "$copy" && find . | sort) >"$tmp/tree.before"
+touch "$tmp/stamp"
+
+# OSS-Fuzz's flags: coverage, plus each sanitizer's own.
+cov="-O1 -fno-omit-frame-pointer -gline-tables-only -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION"
+asan="-fsanitize=address -fsanitize-address-use-after-scope"
+ubsan_checks=array-bounds,bool,builtin,enum,function,integer-divide-by-zero,null,object-size,return,returns-nonnull-attribute,shift,signed-integer-overflow,unreachable,vla-bound,vptr
+ubsan="-fsanitize=$ubsan_checks,unsigned-integer-overflow -fno-sanitize-recover=$ubsan_checks"
+export UBSAN_OPTIONS=silence_unsigned_overflow=1:print_stacktrace=1
+
+# build NAME HOW FLAGS: build.sh with CFLAGS=CXXFLAGS=FLAGS into $tmp/NAME,
+# run as HOW says: oss-fuzz (its copy $SRC/build.sh, from the checkout, the
+# Dockerfile's WORKDIR), cflite (the same with .clusterfuzzlite/build.sh),
+# direct (oss-fuzz/build.sh by its path, from another folder).
+build() {
+	export OUT="$tmp/$1" WORK="$tmp/work-$1" CFLAGS="$3" CXXFLAGS="$3"
+	mkdir -p "$OUT" "$WORK"
+	case $2 in
+	oss-fuzz) cp "$copy/oss-fuzz/build.sh" "$SRC/build.sh" && (cd "$copy" && bash -eu "$SRC/build.sh") ;;
+	cflite) cp "$copy/.clusterfuzzlite/build.sh" "$SRC/build.sh" && (cd "$copy" && bash -eu "$SRC/build.sh") ;;
+	direct) (cd "$tmp" && sh "$copy/oss-fuzz/build.sh") ;;
+	esac >"$tmp/$1.log" 2>&1
+	st=$?
+	[ $st = 0 ] && ok || bad "$1: build.sh ($2) failed with status $st: $(tail -3 "$tmp/$1.log")"
+	return $st
+}
+
+# outputs NAME: $OUT holds the v6.2 target, its seeds, dictionary and
+# options, and nothing else (no target of a buggy variant).
+outputs() {
+	out=$tmp/$1
+	want="$target $target.dict $target.options ${target}_seed_corpus.zip"
+	got=$(ls "$out" | tr '\n' ' ')
+	[ "$got" = "$want " ] && ok || bad "$1: \$OUT holds '$got', not '$want'"
+	zipped=$(unzip -Z1 "$out/${target}_seed_corpus.zip" | sort)
+	[ "$zipped" = "$seeds" ] && ok || bad "$1: the seed corpus holds '$zipped'"
+	cmp -s "$out/$target.dict" "$repo/fuzz/pagerace.dict" && ok ||
+		bad "$1: $target.dict is not fuzz/pagerace.dict"
+	options=$(printf '[libfuzzer]\nmax_len = 64\ndict = %s.dict' "$target")
+	[ "$(cat "$out/$target.options")" = "$options" ] && ok ||
+		bad "$1: $target.options: $(cat "$out/$target.options")"
+}
+
+# clean LOG: no crash, no sanitizer report, no verdict in LOG.
+clean() {
+	! grep -qE '(ERROR|WARNING): [A-Za-z]+Sanitizer|runtime error:|deadly signal|^verdict: ' "$1"
+}
+
+# fuzz NAME: the libFuzzer target runs each seed once, with every source
+# instrumented, then 2,000 inputs mutated from them; no crash.
+fuzz() {
+	out=$tmp/$1 dir=$tmp/$1-corpus log=$tmp/$1-run.log
+	mkdir "$dir" && unzip -q "$out/${target}_seed_corpus.zip" -d "$dir"
+	"$out/$target" -runs=0 -print_coverage=1 "$dir" >"$log" 2>&1
+	st=$?
+	[ $st = 0 ] && grep -q INITED "$log" && clean "$log" && ok ||
+		bad "$1: the seeds, status $st: $(grep -m1 -E 'ERROR|runtime error|^verdict' "$log")"
+	missing=
+	for f in $lib fuzz/target.c fuzz/feedback.c; do
+		grep -qE "COVERED_FUNC: .* /.*/$f:" "$log" || missing="$missing $f"
+	done
+	[ -z "$missing" ] && ok || bad "$1: no coverage instrumentation in$missing"
+	"$out/$target" -runs=2000 -max_len=64 -dict="$out/$target.dict" "$dir" >"$log" 2>&1
+	st=$?
+	[ $st = 0 ] && grep -q 'Done 2000 runs' "$log" && clean "$log" && ok ||
+		bad "$1: 2,000 runs, status $st: $(grep -m1 -E 'ERROR|runtime error|^verdict' "$log")"
+}
+
+# afl NAME: the AFL++ target (its driver runs the files it is given) runs
+# each seed once; no crash.
+afl() {
+	out=$tmp/$1 dir=$tmp/$1-corpus log=$tmp/$1-run.log
+	mkdir "$dir" && unzip -q "$out/${target}_seed_corpus.zip" -d "$dir"
+	"$out/$target" "$dir"/* >"$log" 2>&1
+	st=$?
+	n=$(grep -c 'Execution successful' "$log")
+	[ $st = 0 ] && [ "$n" = "$(echo "$seeds" | wc -l)" ] && clean "$log" && ok ||
+		bad "$1: the seeds, status $st, $n ran: $(grep -m1 -E 'ERROR|runtime error|^verdict' "$log")"
+}
+
+export LIB_FUZZING_ENGINE=-fsanitize=fuzzer
+build address oss-fuzz "$cov $asan -fsanitize=fuzzer-no-link" && outputs address && fuzz address
+build undefined cflite "$cov $ubsan -fsanitize=fuzzer-no-link" && outputs undefined && fuzz undefined
+export CC=afl-clang-fast CXX=afl-clang-fast++ LIB_FUZZING_ENGINE=/usr/lib/afl/libAFLDriver.a AFL_QUIET=1
+build afl-address direct "$cov $asan" && outputs afl-address && afl afl-address
+
+# The builds left the checkout as it was: objects went to $WORK.
+(cd "$copy" && find . | sort) >"$tmp/tree.after"
+changed=$( (cd "$copy" && find . -newer "$tmp/stamp"); comm -3 "$tmp/tree.before" "$tmp/tree.after")
+[ -z "$changed" ] && ok || bad "the builds changed the checkout: $(echo $changed)"
+
+echo "oss-fuzz: $pass passed, $fail failed"
+[ "$fail" = 0 ]

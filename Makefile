@@ -9,9 +9,9 @@ ASAN := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-
 TSAN := -O1 -g -fsanitize=thread
 
 SRC := src/mm.c src/page_alloc.c src/filemap.c src/variant.c src/program.c \
-       src/scheduler.c src/exec.c src/check.c src/report.c src/decode.c src/minimize.c src/hunt.c
+       src/scheduler.c src/exec.c src/check.c src/report.c src/decode.c src/minimize.c src/hunt.c src/explore.c
 HDR := $(wildcard src/*.h)
-TESTS := tests/main.c tests/test_model.c tests/test_program.c tests/test_exec.c tests/test_fuzz.c
+TESTS := tests/main.c tests/test_model.c tests/test_program.c tests/test_exec.c tests/test_fuzz.c tests/test_explore.c
 DEPS := gcc make libc6-dev libasan8 libubsan1 libtsan2
 FUZZ_DEPS := clang-19 libclang-rt-19-dev llvm-19 afl++ gnuplot-nox
 

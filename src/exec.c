@@ -198,6 +198,53 @@ static bool step_op(struct exec *x, int cpu, struct trace_step *t)
 	}
 }
 
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+	return h * 0xff51afd7ed558ccdull;
+}
+
+/* Everything the rest of an execution depends on: pages, free lists,
+ * slots, the first bug, and each cpu's op, step and handles.  Two prefixes
+ * that end in the same state have the same futures. */
+static uint64_t hash_state(struct exec *x)
+{
+	struct mm *mm = &x->mm;
+	uint64_t h = (uint64_t)mm->bug;
+
+	for (unsigned int i = 0; i < mm->npages; i++) {
+		const struct page *p = &mm->pages[i];
+
+		h = mix(h, __atomic_load_n(&p->flags, __ATOMIC_RELAXED) << 40 |
+			       (uint64_t)(uint32_t)page_ref_count(mm, p) << 8 |
+			       __atomic_load_n(&p->order, __ATOMIC_RELAXED));
+	}
+	for (unsigned int o = 0; o <= mm->max_order; o++)
+		for (unsigned int w = 0; w * 64 < mm->npages >> o; w++)
+			h = mix(h, mm->zone.free_area[o].map[w]);
+	for (unsigned int s = 0; s < mm->nslots; s++)
+		h = mix(h, (uint64_t)pfn_of(x, page_cache_load(mm, s)));
+	for (int c = 0; c < PR_MAX_CPUS; c++) {
+		const struct cpu_state *cs = &x->cpu[c];
+
+		if (!(x->prog->cpus >> c & 1))
+			continue;
+		h = mix(h, (uint64_t)cs->pc << 32 | (uint64_t)cs->phase << 16 | cs->retry);
+		h = mix(h, (uint64_t)(uint32_t)pfn_of(x, cs->page) << 32 |
+			       (uint32_t)pfn_of(x, cs->call.page));
+		h = mix(h, (uint64_t)cs->call.order << 16 | (uint64_t)cs->call.pc << 8 | cs->call.head);
+		for (int i = 0; i < PR_HANDLES; i++) {
+			const struct handle *hd = &cs->handles[i];
+
+			if (hd->page)
+				h = mix(h, (uint64_t)i << 56 | (uint64_t)pfn_of(x, hd->page) << 32 |
+					       (uint64_t)(uint8_t)hd->order << 24 |
+					       (uint64_t)(uint8_t)hd->allocs << 16 | (uint16_t)hd->refs);
+		}
+	}
+	return h;
+}
+
 bool exec_take_step(struct exec *x, int cpu)
 {
 	/* Relaxed: the steps of an execution are ordered by the scheduler (or,
@@ -221,6 +268,8 @@ bool exec_take_step(struct exec *x, int cpu)
 	t->ref_new = (int16_t)mt.ref_new;
 	t->free_lo = (int16_t)mt.free_lo;
 	t->free_hi = (int16_t)mt.free_hi;
+	if (x->state_hash && n < EXEC_MAX_STEPS)
+		x->state_hash[n + 1] = hash_state(x);
 	return x->cpu[cpu].pc < x->prog->nops[cpu];
 }
 
@@ -294,6 +343,8 @@ uint8_t exec_prepare(struct exec *x, const struct program *prog, const struct va
 	for (int c = 0; c < PR_MAX_CPUS; c++)
 		if (x->cpu[c].pc < prog->nops[c])
 			cpus |= (uint8_t)(1u << c);
+	if (x->state_hash)
+		x->state_hash[0] = hash_state(x);
 	return cpus;
 }
 
@@ -314,12 +365,20 @@ void exec_finish(struct exec *x, bool bounded)
 
 void exec_run(struct exec *x, const struct program *prog, const struct variant *variant)
 {
+	exec_run_logged(x, prog, variant, false, NULL);
+}
+
+void exec_run_logged(struct exec *x, const struct program *prog, const struct variant *variant,
+		     bool tail_continues, uint8_t *alive_log)
+{
 	struct sched_plan plan = {
 		.schedule = prog->schedule,
 		.nschedule = prog->nschedule,
 		.max_steps = EXEC_MAX_STEPS,
 		.step = exec_step,
 		.ctx = x,
+		.tail_continues = tail_continues,
+		.alive_log = alive_log,
 	};
 
 	plan.cpus = exec_prepare(x, prog, variant);

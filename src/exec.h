@@ -52,6 +52,10 @@ struct exec {
 	int nsteps;                  /* relaxed atomic: any cpu appends */
 	struct sched_result sched;
 	struct verdict verdict;
+	/* If set (by explore): the hash of the whole state, model and cpus,
+	 * after setup ([0]) and after each step ([i + 1]).  It reads every
+	 * cpu's state from the stepping thread: not for TSan builds. */
+	uint64_t *state_hash;
 	struct trace_step trace[EXEC_MAX_STEPS];
 	struct mm mm;
 };
@@ -61,6 +65,12 @@ void exec_free(struct exec *x);
 
 /* Run prog under variant on the scheduler; the verdict is in x->verdict. */
 void exec_run(struct exec *x, const struct program *prog, const struct variant *variant);
+
+/* exec_run for explore: past the schedule the current cpu goes on (no
+ * preemption), and alive_log, if set, gets the cpus with steps before
+ * each step. */
+void exec_run_logged(struct exec *x, const struct program *prog, const struct variant *variant,
+		     bool tail_continues, uint8_t *alive_log);
 
 /* The parts of exec_run, for runners without the scheduler (stress):
  * prepare returns the cpus that have steps; take_step takes cpu's next step

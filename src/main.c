@@ -1,4 +1,5 @@
-/* main.c: the command line: pagerace replay | show | minimize | hunt | stress.
+/* main.c: the command line: pagerace replay | show | minimize | hunt | stress |
+ * explore.
  * Entry point: main.  Sits on top of everything; nothing includes it.
  *
  * Exit status: 0 ok, 1 a violation, 2 bad usage or a bad program.
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "exec.h"
+#include "explore.h"
 #include "hunt.h"
 #include "minimize.h"
 #include "report.h"
@@ -24,6 +26,8 @@ static const char usage[] =
 	"       pagerace minimize [--variant V] [--out DIR] [--origin TEXT] FILE\n"
 	"       pagerace hunt [--variant V] [--seconds S] [--strategy random|pct] [--seed N] [--out DIR] FILE\n"
 	"       pagerace stress [--variant V] [--seconds S] [--chaos] [--seed N] FILE\n"
+	"       pagerace explore [--variant V] [--preemptions K] [--max-schedules N] [--no-reduction] [--out DIR] FILE\n"
+	"       pagerace explore --all-programs [--cpus C] [--ops L] [--variant V] [--preemptions K] ...\n"
 	"       pagerace --help\n";
 
 static const char help[] =
@@ -42,6 +46,11 @@ static const char help[] =
 	"  pagerace stress [--variant V] [--seconds S] [--chaos] [--seed N] FILE\n"
 	"      run FILE's cpus on free-running threads round after round, no scheduler;\n"
 	"      --chaos adds random yields and delays at the step points\n"
+	"  pagerace explore [--variant V] [--preemptions K] [--max-schedules N] [--no-reduction] FILE\n"
+	"      run every schedule of FILE's program with at most K preemptions (2); ends\n"
+	"      with 'explored: N schedules, violations: M', keeps the violation with the\n"
+	"      fewest preemptions; --all-programs --cpus C --ops L: every program that\n"
+	"      keeps the API contract of up to C cpus (2) and L ops (2) each\n"
 	"  exit status: 0 ok (or kept, for minimize), 1 violation, 2 bad usage or program\n"
 	"FILE is a text program (below) or a binary input of the fuzz targets.\n"
 	"\n"
@@ -123,7 +132,11 @@ static bool load_program(const char *path, struct program *prog)
 }
 
 /* The options of the commands; each command names those it takes. */
-enum { OPT_OUT = 1, OPT_ORIGIN = 2, OPT_SECONDS = 4, OPT_STRATEGY = 8, OPT_CHAOS = 16, OPT_SEED = 32 };
+enum {
+	OPT_OUT = 1, OPT_ORIGIN = 2, OPT_SECONDS = 4, OPT_STRATEGY = 8, OPT_CHAOS = 16, OPT_SEED = 32,
+	OPT_PREEMPTIONS = 64, OPT_MAX_SCHEDULES = 128, OPT_NO_REDUCTION = 256, OPT_ALL_PROGRAMS = 512,
+	OPT_CPUS = 1024, OPT_OPS = 2048,
+};
 
 struct args {
 	const char *path;
@@ -134,7 +147,21 @@ struct args {
 	bool pct;                      /* --strategy pct (else random) */
 	bool chaos;                    /* --chaos */
 	uint64_t seed;                 /* --seed N, else from the clock */
+	int preemptions;               /* --preemptions K */
+	long max_schedules;            /* --max-schedules N, 0: no bound */
+	bool no_reduction;             /* --no-reduction */
+	bool all_programs;             /* --all-programs */
+	int cpus, ops;                 /* --cpus C --ops L */
 };
+
+/* A whole number from lo to hi, or -1. */
+static long whole(const char *v, long lo, long hi)
+{
+	char *end;
+	long n = strtol(v, &end, 10);
+
+	return *v && !*end && n >= lo && n <= hi ? n : -1;
+}
 
 static int option_value(int argc, char **argv, int *i, const char **value)
 {
@@ -152,12 +179,24 @@ static int parse_args(int argc, char **argv, const char *cmd, int allowed, struc
 	a->out = "corpus/regressions";
 	a->origin = "Minimized by pagerace.";
 	a->seconds = 60;
+	a->preemptions = 2;
+	a->cpus = 2;
+	a->ops = 2;
 	a->seed = (uint64_t)time(NULL) * 2654435761u ^ (uint64_t)getpid();
 	for (int i = 0; i < argc; i++) {
 		const char *o = argv[i];
-		int bit = !strcmp(o, "--out") ? OPT_OUT : !strcmp(o, "--origin") ? OPT_ORIGIN
-			: !strcmp(o, "--seconds") ? OPT_SECONDS : !strcmp(o, "--strategy") ? OPT_STRATEGY
-			: !strcmp(o, "--chaos") ? OPT_CHAOS : !strcmp(o, "--seed") ? OPT_SEED : 0;
+		static const struct { const char *name; int bit; } names[] = {
+			{ "--out", OPT_OUT }, { "--origin", OPT_ORIGIN }, { "--seconds", OPT_SECONDS },
+			{ "--strategy", OPT_STRATEGY }, { "--chaos", OPT_CHAOS }, { "--seed", OPT_SEED },
+			{ "--preemptions", OPT_PREEMPTIONS }, { "--max-schedules", OPT_MAX_SCHEDULES },
+			{ "--no-reduction", OPT_NO_REDUCTION }, { "--all-programs", OPT_ALL_PROGRAMS },
+			{ "--cpus", OPT_CPUS }, { "--ops", OPT_OPS },
+		};
+		int bit = 0;
+
+		for (size_t k = 0; k < sizeof(names) / sizeof(*names); k++)
+			if (!strcmp(o, names[k].name))
+				bit = names[k].bit;
 
 		if (!strcmp(o, "--variant")) {
 			if (option_value(argc, argv, &i, &v))
@@ -168,8 +207,10 @@ static int parse_args(int argc, char **argv, const char *cmd, int allowed, struc
 		} else if (bit && !(allowed & bit)) {
 			fprintf(stderr, "pagerace: %s takes no %s\n", cmd, o);
 			return bad_usage("unknown option '%s'", o);
-		} else if (bit == OPT_CHAOS) {
-			a->chaos = true;
+		} else if (bit == OPT_CHAOS || bit == OPT_NO_REDUCTION || bit == OPT_ALL_PROGRAMS) {
+			a->chaos |= bit == OPT_CHAOS;
+			a->no_reduction |= bit == OPT_NO_REDUCTION;
+			a->all_programs |= bit == OPT_ALL_PROGRAMS;
 		} else if (bit) {
 			char *end;
 
@@ -185,6 +226,14 @@ static int parse_args(int argc, char **argv, const char *cmd, int allowed, struc
 				return bad_usage("--seconds takes a number of seconds above 0, not '%s'", v);
 			else if (bit == OPT_SEED && (a->seed = strtoull(v, &end, 10), *end || !*v || *v == '-'))
 				return bad_usage("--seed takes a whole number, not '%s'", v);
+			else if (bit == OPT_PREEMPTIONS && (a->preemptions = (int)whole(v, 0, 64)) < 0)
+				return bad_usage("--preemptions takes a whole number from 0 to 64, not '%s'", v);
+			else if (bit == OPT_MAX_SCHEDULES && (a->max_schedules = whole(v, 1, 1L << 40)) < 0)
+				return bad_usage("--max-schedules takes a whole number above 0, not '%s'", v);
+			else if (bit == OPT_CPUS && (a->cpus = (int)whole(v, 1, PR_MAX_CPUS)) < 0)
+				return bad_usage("--cpus takes a whole number from 1 to 8, not '%s'", v);
+			else if (bit == OPT_OPS && (a->ops = (int)whole(v, 1, 8)) < 0)
+				return bad_usage("--ops takes a whole number from 1 to 8, not '%s'", v);
 		} else if (o[0] == '-' && o[1]) {
 			return bad_usage("unknown option '%s'", o);
 		} else if (a->path) {
@@ -193,7 +242,9 @@ static int parse_args(int argc, char **argv, const char *cmd, int allowed, struc
 			a->path = o;
 		}
 	}
-	if (!a->path)
+	if (a->all_programs && a->path)
+		return bad_usage("--all-programs takes no FILE, not '%s'", a->path);
+	if (!a->path && !a->all_programs)
 		return bad_usage("%s needs a FILE", cmd);
 	return 0;
 }
@@ -364,6 +415,59 @@ static int cmd_stress(int argc, char **argv)
 	return r.found;
 }
 
+/* Every schedule with at most K preemptions of FILE's program, or every
+ * small program; the violation with the fewest preemptions is kept. */
+static int cmd_explore(int argc, char **argv)
+{
+	static struct program prog;
+	struct explore_result r;
+	struct args a;
+	struct exec *x;
+	char origin[256];
+	long programs = 1;
+	int status = parse_args(argc, argv, "explore",
+				OPT_PREEMPTIONS | OPT_MAX_SCHEDULES | OPT_NO_REDUCTION | OPT_ALL_PROGRAMS |
+				OPT_CPUS | OPT_OPS | OPT_OUT, &a);
+	struct explore_options o;
+
+	if (status)
+		return status;
+	if (!a.all_programs && !load_program(a.path, &prog))
+		return 2;
+	o = (struct explore_options){ .variant = a.all_programs ? (a.variant ? a.variant : &variants[VARIANT_V6_2])
+								: variant_of(&a, &prog),
+				      .max_preemptions = a.preemptions, .max_schedules = a.max_schedules,
+				      .reduction = !a.no_reduction, .progress = true };
+	x = exec_new();
+	if (a.all_programs)
+		explore_programs(x, a.cpus, a.ops, &o, &r, &programs);
+	else
+		explore(x, &prog, &o, &r);
+	if (a.all_programs)
+		printf("programs: %ld of up to %d cpus and %d ops each\n", programs, a.cpus, a.ops);
+	printf("variant %s, at most %d preemptions, reduction %s: %ld branch points pruned\n", o.variant->name,
+	       a.preemptions, o.reduction ? "on" : "off", r.pruned);
+	if (r.cut)
+		printf("cut: --max-schedules %ld ended the search before it was complete\n", a.max_schedules);
+	if (r.violations) {
+		const char *path;
+
+		exec_run(x, &r.best, o.variant);
+		snprintf(origin, sizeof(origin), "Found by pagerace explore --preemptions %d%s: the violation with "
+			 "the fewest preemptions (%d).", a.preemptions, a.all_programs ? " --all-programs" : "",
+			 r.best_preemptions);
+		path = regression_write(a.out, x, &r.best, origin);
+		if (path)
+			printf("%s\n", path);
+		program_print(stdout, &r.best);
+		fputc('\n', stdout);
+		report_print(stdout, x);
+	}
+	printf("explored: %ld schedules, violations: %ld\n", r.schedules, r.violations);
+	exec_free(x);
+	return r.violations > 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -382,5 +486,7 @@ int main(int argc, char **argv)
 		return cmd_hunt(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "stress"))
 		return cmd_stress(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "explore"))
+		return cmd_explore(argc - 2, argv + 2);
 	return bad_usage("unknown command '%s'", argv[1]);
 }

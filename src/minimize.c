@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "explore.h"
 #include "minimize.h"
 #include "report.h"
 
@@ -254,6 +255,28 @@ static bool shrink_arena(struct goal *g, struct program *prog)
 	return changed;
 }
 
+/* Pass 6: the fewest preemptions, proved by explore: the smallest bound
+ * under which some schedule shows the same kind of violation. */
+static bool fewest_preemptions(struct goal *g, struct program *prog)
+{
+	struct explore_options o = { .variant = g->variant, .max_schedules = 20000, .reduction = true };
+	struct explore_result r;
+	int now;
+
+	if (!holds(g, prog))
+		return false;
+	now = g->x->sched.preemptions;
+	for (o.max_preemptions = 0; o.max_preemptions < now; o.max_preemptions++) {
+		explore(g->x, prog, &o, &r);
+		g->runs += (int)r.schedules;
+		if (r.violations && r.best_kind == g->kind) {
+			*prog = r.best;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Last: the cpus that are left renamed 0, 1, ... in their order, which
  * keeps the order the schedule's end runs them in. */
 static void renumber_cpus(struct program *prog)
@@ -309,6 +332,8 @@ bool minimize(struct exec *x, struct program *prog, const struct variant *varian
 		if (!changed)
 			break;
 	}
+	if (fewest_preemptions(&g, prog))
+		drop_switches(&g, prog);
 	renumber_cpus(prog);
 	holds(&g, prog); /* leave x with the result's run */
 	stats->runs = g.runs;

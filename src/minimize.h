@@ -18,7 +18,8 @@ struct minimize_stats {
  * (and the API contract, when it kept it): ordered passes that drop cpus,
  * drop handles with their ops, drop ops, drop schedule switches one at a
  * time and cut the schedule to its shortest prefix, then shrink the pages
- * and slots, repeated until none helps.  False when prog has
+ * and slots, repeated until none helps; last, explore finds the fewest
+ * preemptions that still show the violation.  False when prog has
  * no violation to keep.  x is left holding the run of the result. */
 bool minimize(struct exec *x, struct program *prog, const struct variant *variant,
 	      struct minimize_stats *stats);

@@ -99,9 +99,10 @@ int sched_pinned_cpu(void)
 	return pool.pinned_cpu;
 }
 
-/* The next cpu to step: the schedule's next entry naming a cpu that still
- * has steps, else the lowest such cpu; -1 when none is left. */
-static int pick_next(const struct sched_plan *plan)
+/* The next cpu to step after cpu cur: the schedule's next entry naming a
+ * cpu that still has steps, else the lowest such cpu (or cur, with
+ * tail_continues); -1 when none is left. */
+static int pick_next(const struct sched_plan *plan, int cur)
 {
 	uint32_t alive = __atomic_load_n(&pool.alive, RELAXED);
 	int cursor = __atomic_load_n(&pool.cursor, RELAXED);
@@ -115,7 +116,7 @@ static int pick_next(const struct sched_plan *plan)
 	}
 	__atomic_store_n(&pool.cursor, cursor, RELAXED);
 	if (next < 0 && alive)
-		next = __builtin_ctz(alive);
+		next = plan->tail_continues && cur >= 0 && alive >> cur & 1 ? cur : __builtin_ctz(alive);
 	return next;
 }
 
@@ -128,9 +129,13 @@ static void run_turn(int k)
 
 	__atomic_fetch_or(&pool.ran, 1u << k, RELAXED);
 	do {
-		enum sched_status st = plan->step(plan->ctx, k);
-		int steps = __atomic_load_n(&pool.steps, RELAXED) + 1;
+		int steps = __atomic_load_n(&pool.steps, RELAXED);
 
+		if (plan->alive_log)
+			plan->alive_log[steps] = (uint8_t)__atomic_load_n(&pool.alive, RELAXED);
+		enum sched_status st = plan->step(plan->ctx, k);
+
+		steps++;
 		__atomic_store_n(&pool.steps, steps, RELAXED);
 		if (st == SCHED_DONE)
 			__atomic_fetch_and(&pool.alive, ~(1u << k), RELAXED);
@@ -140,7 +145,7 @@ static void run_turn(int k)
 			__atomic_store_n(&pool.bounded, 1, RELAXED);
 			next = -1;
 		} else {
-			next = pick_next(plan);
+			next = pick_next(plan, k);
 		}
 	} while (next == k);
 	if (next >= 0 && __atomic_load_n(&pool.alive, RELAXED) >> k & 1)
@@ -200,7 +205,7 @@ void sched_run(const struct sched_plan *plan, struct sched_result *result)
 	gen = __atomic_load_n(&pool.gen, RELAXED) + 1;
 	__atomic_store_n(&pool.gen, gen, __ATOMIC_RELEASE);
 
-	first = pick_next(plan);
+	first = pick_next(plan, -1);
 	if (first >= 0) {
 		baton_give(&pool.baton[first]);
 		baton_take(&pool.done);

@@ -39,6 +39,11 @@ struct sched_plan {
 	int max_steps; /* more steps than this: stopped, result.bounded */
 	enum sched_status (*step)(void *ctx, int cpu); /* take one step */
 	void *ctx;
+	/* Past the schedule, keep the current cpu running while it has steps
+	 * (no preemption), instead of the lowest cpu first: how explore
+	 * extends a prefix without spending its preemption budget. */
+	bool tail_continues;
+	uint8_t *alive_log; /* if set: the cpus with steps before each step */
 };
 
 struct sched_result {

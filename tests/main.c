@@ -11,6 +11,7 @@ int main(void)
 	test_program();
 	test_exec();
 	test_fuzz();
+	test_explore();
 	printf("unit: %d passed, %d failed\n", test_passed, test_failed);
 	return test_failed != 0;
 }

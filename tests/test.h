@@ -25,5 +25,6 @@ void test_model(void);
 void test_program(void);
 void test_exec(void);
 void test_fuzz(void);
+void test_explore(void);
 
 #endif

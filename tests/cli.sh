@@ -74,6 +74,13 @@ expect 2 "--strategy takes random or pct, not 'dfs'" -- hunt --strategy dfs "$st
 expect 2 "--seconds takes a number" -- hunt --seconds -1 "$story"
 expect 2 'replay takes no --chaos' -- replay --chaos "$story"
 
+# explore: the seed race needs 3 preemptions.
+expect 0 '^explored: 17 schedules, violations: 0$' -- explore --variant v5.9 --preemptions 2 "$story"
+expect 1 '^explored: [0-9]+ schedules, violations: [1-9]' -- explore --variant v5.9 --preemptions 3 --out "$tmp" "$story"
+expect 0 'cut: --max-schedules 5' -- explore --variant v6.2 --preemptions 3 --max-schedules 5 "$story"
+expect 2 '--all-programs takes no FILE' -- explore --all-programs "$story"
+expect 2 '--cpus takes a whole number from 1 to 8' -- explore --all-programs --cpus 9
+
 # Random bytes: a clear refusal (2) or a verdict (0, 1); never a signal
 # or a hang.
 i=0

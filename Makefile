@@ -4,12 +4,16 @@
 CC ?= cc
 CFLAGS ?= -O2 -g
 WARN := -std=gnu11 -Wall -Wextra -Wshadow -Wno-unused-parameter
-LDLIBS := -lpthread
+LDLIBS := -lpthread -ldl
+# The command line compiles users' variant files (--variant-file) with the
+# same compiler against these headers, and exports its symbols to them.
+CLI_FLAGS = -Isrc -rdynamic -DPAGERACE_CC='"$(CC)"' -DPAGERACE_SRC='"$(CURDIR)/src"'
 ASAN := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 TSAN := -O1 -g -fsanitize=thread
 
-SRC := src/mm.c src/page_alloc.c src/filemap.c src/variant.c src/program.c \
-       src/scheduler.c src/exec.c src/check.c src/report.c src/decode.c src/minimize.c src/hunt.c src/explore.c
+# The library: every src/*.c but the command line's main.c, and the
+# built-in kernel variants, one file each.
+SRC := $(filter-out src/main.c,$(sort $(wildcard src/*.c))) $(sort $(wildcard variants/*.c))
 HDR := $(wildcard src/*.h)
 TESTS := tests/main.c tests/test_model.c tests/test_program.c tests/test_exec.c tests/test_fuzz.c tests/test_explore.c
 DEPS := gcc make libc6-dev libasan8 libubsan1 libtsan2
@@ -52,14 +56,14 @@ build/.fuzzdeps: scripts/install-deps.sh Makefile build/.deps
 	@touch $@
 
 build/pagerace: $(SRC) src/main.c $(HDR) build/.deps
-	$(CC) $(WARN) $(CFLAGS) -o $@ $(SRC) src/main.c $(LDLIBS)
+	$(CC) $(WARN) $(CFLAGS) $(CLI_FLAGS) -o $@ $(SRC) src/main.c $(LDLIBS)
 
 build/test-unit: $(SRC) $(TESTS) $(HDR) tests/test.h build/.deps
 	$(CC) $(WARN) $(CFLAGS) -Isrc -o $@ $(SRC) $(TESTS) $(LDLIBS)
 
 build/asan/pagerace: $(SRC) src/main.c $(HDR) build/.deps
 	@mkdir -p build/asan
-	$(CC) $(WARN) $(ASAN) -o $@ $(SRC) src/main.c $(LDLIBS)
+	$(CC) $(WARN) $(ASAN) $(CLI_FLAGS) -o $@ $(SRC) src/main.c $(LDLIBS)
 
 build/asan/test-unit: $(SRC) $(TESTS) $(HDR) tests/test.h build/.deps
 	@mkdir -p build/asan
@@ -67,7 +71,7 @@ build/asan/test-unit: $(SRC) $(TESTS) $(HDR) tests/test.h build/.deps
 
 build/tsan/pagerace: $(SRC) src/main.c $(HDR) build/.deps
 	@mkdir -p build/tsan
-	$(CC) $(WARN) $(TSAN) -o $@ $(SRC) src/main.c $(LDLIBS)
+	$(CC) $(WARN) $(TSAN) $(CLI_FLAGS) -o $@ $(SRC) src/main.c $(LDLIBS)
 
 $(FUZZ_BIN): $(SRC) $(FUZZ_SRC) $(HDR) fuzz/feedback.h build/.fuzzdeps
 	@mkdir -p $(dir $@)
@@ -98,7 +102,10 @@ check: build/pagerace build/test-unit build/asan/pagerace build/asan/test-unit b
 		$(MAKE) --no-print-directory $$t SANITIZER=$$1 VARIANT=$$2 || exit 1; done
 	sh tests/run.sh
 
-.PHONY: all check fuzz campaign
+print-src:
+	@echo $(SRC)
+
+.PHONY: all check fuzz campaign print-src
 
 build/bench-replay-rate: $(SRC) bench/replay_rate.c $(HDR) build/.deps
 	$(CC) $(WARN) $(CFLAGS) -Isrc -o $@ $(SRC) bench/replay_rate.c $(LDLIBS)

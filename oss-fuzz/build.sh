@@ -14,17 +14,18 @@ cd "$root"
 
 target=pagerace_v6_2
 obj=$WORK/pagerace
-mkdir -p "$obj/src" "$obj/fuzz"
+mkdir -p "$obj/src" "$obj/variants" "$obj/fuzz"
 
-# The library is every src/*.c but the command line's main.c.
+# The library is every src/*.c but the command line's main.c, and the
+# built-in kernel variants in variants/*.c.
 objs=
-for f in src/*.c fuzz/target.c fuzz/feedback.c; do
+for f in src/*.c variants/*.c fuzz/target.c fuzz/feedback.c; do
 	[ "$f" = src/main.c ] && continue
 	$CC $CFLAGS -std=gnu11 -Isrc -DPAGERACE_VARIANT='"v6.2"' -c "$f" -o "$obj/${f%.c}.o"
 	objs="$objs $obj/${f%.c}.o"
 done
 # OSS-Fuzz links with $CXX even for C: an engine may need the C++ runtime.
-$CXX $CXXFLAGS -o "$OUT/$target" $objs $LIB_FUZZING_ENGINE -lpthread
+$CXX $CXXFLAGS -o "$OUT/$target" $objs $LIB_FUZZING_ENGINE -lpthread -ldl
 
 rm -f "$OUT/${target}_seed_corpus.zip"
 zip -q -j "$OUT/${target}_seed_corpus.zip" fuzz/seeds/*.bin

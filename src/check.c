@@ -54,6 +54,12 @@ bool check_step(struct mm *mm, struct verdict *v, int step)
 	case MM_BUG_USE_AFTER_FREE:
 		snprintf(v->detail, sizeof(v->detail), "p%d used with refcount 0", pfn);
 		return violation(v, VERDICT_USE_AFTER_FREE, step);
+	case MM_BUG_LOOKUP_STALE:
+		/* The caller would use a page that left the cache, freed or
+		 * reused by now: a use-after-free of its own. */
+		snprintf(v->detail, sizeof(v->detail), "p%d returned by a lookup whose slot no longer holds it",
+			 pfn);
+		return violation(v, VERDICT_USE_AFTER_FREE, step);
 	case MM_BUG_BUDDY_CORRUPT:
 		snprintf(v->detail, sizeof(v->detail), "p%d freed as a misaligned block", pfn);
 		return violation(v, VERDICT_BUDDY_CORRUPT, step);

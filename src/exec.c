@@ -3,6 +3,7 @@
  * setup before the cpus start and the clean release after they end.
  * Entry points: exec_new, exec_run.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,7 +39,6 @@ static void next_op(struct exec *x, int cpu)
 	int nops = x->prog->nops[cpu];
 
 	cs->phase = 0;
-	cs->retry = false;
 	cs->page = NULL;
 	do
 		cs->pc++;
@@ -50,57 +50,47 @@ static int pfn_of(struct exec *x, const struct page *page)
 	return page ? page_to_pfn(&x->mm, page) : -1;
 }
 
-/* lookup S and get S h: find_get_page, lookup 1-3 of filemap.c.  Returns
- * true when the op is over. */
+/* The variant broke the interface (a step function that fell off its
+ * end): a bug of the variant file, not a verdict. */
+static void broken_variant(struct exec *x, const char *what)
+{
+	fprintf(stderr, "pagerace: variant %s: its %s ended without STEPS_DONE (see src/variant.h)\n",
+		x->variant->name, what);
+	abort();
+}
+
+/* lookup S and get S h: the variant's find_get_page, step by step, then
+ * for lookup the put of what it found. */
 static bool step_lookup(struct exec *x, struct cpu_state *cs, const struct op *op,
 			struct trace_step *t)
 {
-	struct mm *mm = &x->mm;
 	struct handle *h = &cs->handles[op->handle];
+	bool done = false;
 
-	t->slot = op->slot;
-	switch (cs->phase) {
-	case 0:
-		t->kind = STEP_LOAD;
-		cs->page = page_cache_load(mm, op->slot);
-		t->page = (int16_t)pfn_of(x, cs->page);
-		if (!cs->page) {
-			if (op->kind == OP_GET)
-				h->page = NULL;
-			return true;
-		}
-		cs->phase = 1;
-		return false;
-	case 1:
-		t->kind = STEP_GET;
-		t->yes = get_page_unless_zero(mm, cs->page);
-		cs->phase = t->yes ? 2 : 0;
-		return false;
-	case 2:
-		/* The page may have been freed and reused between 1 and 2: only a
-		 * slot still holding it proves the reference is to the cache's
-		 * page. */
-		t->kind = STEP_RECHECK;
-		t->yes = page_cache_load(mm, op->slot) == cs->page;
-		cs->retry = !t->yes;
-		if (t->yes && op->kind == OP_GET) {
-			*h = (struct handle){ .page = cs->page, .order = 0, .refs = 1 };
-			return true;
-		}
-		cs->phase = 3;
-		return false;
-	default:
-		/* After a failed recheck this put may be the last reference to
-		 * somebody else's allocation: the race of January 2021. */
+	if (cs->phase == 1) { /* lookup's own put */
 		t->kind = STEP_PUT;
-		t->slot = -1;
-		put_page(mm, cs->page);
-		if (!cs->retry)
-			return true;
-		cs->retry = false;
-		cs->phase = 0;
-		return false;
+		x->variant->put_page(&x->mm, cs->page);
+		return true;
 	}
+	if (cs->lookup.pc == 0 && !cs->page)
+		cs->lookup = (struct lookup_call){ .slot = op->slot };
+	t->kind = (uint8_t)x->variant->find_get_page(&x->mm, &cs->lookup, &done);
+	if (t->kind >= STEP_NKINDS)
+		broken_variant(x, "find_get_page");
+	cs->page = cs->lookup.page;
+	if (!done)
+		return false;
+	cs->lookup.pc = 0;
+	/* The lookup's promise: the page it returns, with a reference, is the
+	 * one its slot holds.  Any other is somebody else's page. */
+	if (cs->page && page_cache_peek(&x->mm, op->slot) != cs->page)
+		mm_bug(&x->mm, MM_BUG_LOOKUP_STALE, cs->page);
+	if (op->kind == OP_GET) {
+		*h = (struct handle){ .page = cs->page, .order = 0, .refs = cs->page != NULL };
+		return true;
+	}
+	cs->phase = 1;
+	return !cs->page;
 }
 
 /* remove S: delete_from_page_cache, removal A-B of filemap.c. */
@@ -116,7 +106,7 @@ static bool step_remove(struct exec *x, struct cpu_state *cs, const struct op *o
 		return !cs->page;
 	}
 	t->kind = STEP_PUT;
-	put_page(&x->mm, cs->page);
+	x->variant->put_page(&x->mm, cs->page);
 	return true;
 }
 
@@ -135,7 +125,7 @@ static bool step_add(struct exec *x, struct cpu_state *cs, const struct op *op,
 	t->slot = op->slot;
 	t->yes = page_cache_link(&x->mm, op->slot, cs->page);
 	if (!t->yes)
-		put_page(&x->mm, cs->page);
+		x->variant->put_page(&x->mm, cs->page);
 	return true;
 }
 
@@ -147,10 +137,14 @@ static bool step_free(struct exec *x, struct cpu_state *cs, const struct op *op,
 	bool done = false;
 
 	if (cs->phase++ == 0) {
-		cs->call = (struct free_pages_call){ .page = h->page, .order = (unsigned)h->order };
+		cs->call = (struct free_pages_call){
+			.page = h->page, .order = (unsigned)h->order,
+			.page_gen = __atomic_load_n(&h->page->free_gen, __ATOMIC_RELAXED) };
 		h->allocs--;
 	}
 	t->kind = (uint8_t)x->variant->free_pages(&x->mm, &cs->call, &done);
+	if (t->kind >= STEP_NKINDS)
+		broken_variant(x, "free_pages");
 	if (t->kind == STEP_HEAD || t->kind == STEP_TAILS)
 		t->yes = cs->call.head;
 	return done;
@@ -189,7 +183,7 @@ static bool step_op(struct exec *x, int cpu, struct trace_step *t)
 		else if (op->kind == OP_REF)
 			get_page(mm, h->page);
 		else
-			put_page(mm, h->page);
+			x->variant->put_page(mm, h->page);
 		h->refs += op->kind == OP_REF ? 1 : -1;
 		return true;
 	default:
@@ -229,7 +223,8 @@ static uint64_t hash_state(struct exec *x)
 
 		if (!(x->prog->cpus >> c & 1))
 			continue;
-		h = mix(h, (uint64_t)cs->pc << 32 | (uint64_t)cs->phase << 16 | cs->retry);
+		h = mix(h, (uint64_t)cs->pc << 32 | (uint64_t)cs->phase << 16 | (uint16_t)cs->lookup.pc);
+		h = mix(h, cs->lookup.scratch ^ cs->call.scratch << 1 ^ cs->call.page_gen);
 		h = mix(h, (uint64_t)(uint32_t)pfn_of(x, cs->page) << 32 |
 			       (uint32_t)pfn_of(x, cs->call.page));
 		h = mix(h, (uint64_t)cs->call.order << 16 | (uint64_t)cs->call.pc << 8 | cs->call.head);
@@ -263,6 +258,15 @@ bool exec_take_step(struct exec *x, int cpu)
 	mm_trace_get(&x->mm, &mt);
 	if (mt.alloc_pfn >= 0)
 		t->page = (int16_t)mt.alloc_pfn;
+	if (t->kind == STEP_LOAD && mt.slot >= 0) {
+		t->slot = (int16_t)mt.slot;
+		t->page = (int16_t)mt.slot_pfn;
+	} else if (t->kind == STEP_RECHECK && mt.slot >= 0) {
+		t->slot = (int16_t)mt.slot;
+		t->yes = mt.slot_pfn == t->page;
+	} else if (t->kind == STEP_GET) {
+		t->yes = mt.ref_new > mt.ref_old;
+	}
 	t->ref_pfn = (int16_t)mt.ref_pfn;
 	t->ref_old = (int16_t)mt.ref_old;
 	t->ref_new = (int16_t)mt.ref_new;

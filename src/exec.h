@@ -27,8 +27,8 @@ struct handle {
 struct cpu_state {
 	int pc;            /* the op in progress; nops when finished */
 	int phase;         /* the op's next step */
-	bool retry;        /* lookup: the put is for a failed recheck */
 	struct page *page; /* the page the op holds in hand */
+	struct lookup_call lookup;
 	struct free_pages_call call;
 	struct handle handles[PR_HANDLES];
 };

@@ -17,14 +17,17 @@
  * last reference to somebody else's allocation.  Whoever frees a block must
  * therefore never assume its own put_page_testzero was the last one (the
  * leak of 2021, fixed by e320d3012d25), nor read the page after a put that
- * was not the last (CVE-2023-52739, fixed by 462a8e08e0e6).  The executor
- * (exec.c) drives the steps; the helpers here are the single accesses.
+ * was not the last (CVE-2023-52739, fixed by 462a8e08e0e6).  Each variant
+ * writes the lookup as steps (variants/); these helpers are its accesses.
  */
 #include "mm.h"
 
 struct page *page_cache_load(struct mm *mm, unsigned int slot)
 {
-	return __atomic_load_n(&mm->cache.slot[slot], __ATOMIC_ACQUIRE);
+	struct page *page = __atomic_load_n(&mm->cache.slot[slot], __ATOMIC_ACQUIRE);
+
+	mm_trace_slot(mm, slot, page);
+	return page;
 }
 
 /* Empty the slot; returns what it held, whose reference passes to the
@@ -42,4 +45,11 @@ bool page_cache_link(struct mm *mm, unsigned int slot, struct page *page)
 
 	return __atomic_compare_exchange_n(&mm->cache.slot[slot], &empty, page, false,
 					   __ATOMIC_RELEASE, __ATOMIC_RELAXED);
+}
+
+/* The slot as the checker sees it: a relaxed read that adds no ordering
+ * (so it hides no race from TSan) and leaves no trace. */
+struct page *page_cache_peek(struct mm *mm, unsigned int slot)
+{
+	return __atomic_load_n(&mm->cache.slot[slot], __ATOMIC_RELAXED);
 }

@@ -14,6 +14,7 @@
 
 #include "exec.h"
 #include "explore.h"
+#include "variant_file.h"
 #include "hunt.h"
 #include "minimize.h"
 #include "report.h"
@@ -28,6 +29,7 @@ static const char usage[] =
 	"       pagerace stress [--variant V] [--seconds S] [--chaos] [--seed N] FILE\n"
 	"       pagerace explore [--variant V] [--preemptions K] [--max-schedules N] [--no-reduction] [--out DIR] FILE\n"
 	"       pagerace explore --all-programs [--cpus C] [--ops L] [--variant V] [--preemptions K] ...\n"
+	"       pagerace check-variant FILE.c\n"
 	"       pagerace --help\n";
 
 static const char help[] =
@@ -36,6 +38,8 @@ static const char help[] =
 	"\n"
 	"  pagerace replay [--variant V] FILE   print the trace and the verdict of FILE\n"
 	"      --variant V   v5.9 | v5.10 | v6.2 | racy-refcount (overrides the file's)\n"
+	"      --variant-file F.c   a kernel variant of your own (docs/writing-a-variant.md),\n"
+	"                    taken by every command that takes --variant\n"
 	"  pagerace show [--variant V] FILE     print FILE (text or binary) as text\n"
 	"  pagerace minimize [--variant V] [--out DIR] [--origin TEXT] FILE\n"
 	"      shrink FILE's violation (drop cpus, ops, schedule switches) and write\n"
@@ -51,6 +55,7 @@ static const char help[] =
 	"      with 'explored: N schedules, violations: M', keeps the violation with the\n"
 	"      fewest preemptions; --all-programs --cpus C --ops L: every program that\n"
 	"      keeps the API contract of up to C cpus (2) and L ops (2) each\n"
+	"  pagerace check-variant FILE.c    compile FILE.c and check it keeps the interface\n"
 	"  exit status: 0 ok (or kept, for minimize), 1 violation, 2 bad usage or program\n"
 	"FILE is a text program (below) or a binary input of the fuzz targets.\n"
 	"\n"
@@ -140,7 +145,7 @@ enum {
 
 struct args {
 	const char *path;
-	const struct variant *variant; /* NULL: the program's, else v6.2 */
+	const struct variant *variant; /* --variant or --variant-file; NULL: the program's, else v6.2 */
 	const char *out;               /* --out DIR */
 	const char *origin;            /* --origin TEXT */
 	double seconds;                /* --seconds S */
@@ -198,9 +203,16 @@ static int parse_args(int argc, char **argv, const char *cmd, int allowed, struc
 			if (!strcmp(o, names[k].name))
 				bit = names[k].bit;
 
-		if (!strcmp(o, "--variant")) {
+		if (!strcmp(o, "--variant") || !strcmp(o, "--variant-file")) {
+			if (a->variant)
+				return bad_usage("%s: one variant only", o);
 			if (option_value(argc, argv, &i, &v))
 				return 2;
+			if (!strcmp(o, "--variant-file")) {
+				if (!(a->variant = variant_load(v)))
+					return 2;
+				continue;
+			}
 			a->variant = variant_by_name(v, (int)strlen(v));
 			if (!a->variant)
 				return bad_usage("unknown variant '%s' (v5.9, v5.10, v6.2 or racy-refcount)", v);
@@ -253,7 +265,7 @@ static const struct variant *variant_of(const struct args *a, const struct progr
 {
 	if (a->variant)
 		return a->variant;
-	return &variants[prog->variant >= 0 ? prog->variant : VARIANT_V6_2];
+	return variants[prog->variant >= 0 ? prog->variant : VARIANT_V6_2];
 }
 
 static int cmd_replay(int argc, char **argv)
@@ -287,7 +299,7 @@ static int cmd_show(int argc, char **argv)
 	if (!load_program(a.path, &prog))
 		return 2;
 	if (a.variant)
-		prog.variant = (int)(a.variant - variants);
+		prog.variant = variant_index(a.variant);
 	program_print(stdout, &prog);
 	return 0;
 }
@@ -434,7 +446,7 @@ static int cmd_explore(int argc, char **argv)
 		return status;
 	if (!a.all_programs && !load_program(a.path, &prog))
 		return 2;
-	o = (struct explore_options){ .variant = a.all_programs ? (a.variant ? a.variant : &variants[VARIANT_V6_2])
+	o = (struct explore_options){ .variant = a.all_programs ? (a.variant ? a.variant : variants[VARIANT_V6_2])
 								: variant_of(&a, &prog),
 				      .max_preemptions = a.preemptions, .max_schedules = a.max_schedules,
 				      .reduction = !a.no_reduction, .progress = true };
@@ -468,6 +480,20 @@ static int cmd_explore(int argc, char **argv)
 	return r.violations > 0;
 }
 
+/* Compile and load a variant file, and say whether it keeps the interface. */
+static int cmd_check_variant(int argc, char **argv)
+{
+	const struct variant *v;
+
+	if (argc != 1 || argv[0][0] == '-')
+		return bad_usage("%s takes one FILE.c", "check-variant");
+	if (!(v = variant_load(argv[0])))
+		return 2;
+	printf("%s: variant %s (%s; %s): ok\n", argv[0], v->name, v->kernel ? v->kernel : "?",
+	       v->commit ? v->commit : "?");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -488,5 +514,7 @@ int main(int argc, char **argv)
 		return cmd_stress(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "explore"))
 		return cmd_explore(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "check-variant"))
+		return cmd_check_variant(argc - 2, argv + 2);
 	return bad_usage("unknown command '%s'", argv[1]);
 }

@@ -392,7 +392,7 @@ const char *regression_write(const char *dir, struct exec *x, const struct progr
 	size_t tlen, trlen;
 	FILE *f;
 
-	body.variant = (int)(found - variants);
+	body.variant = variant_index(found);
 	f = open_memstream(&text, &tlen);
 	program_print(f, &body);
 	fclose(f);
@@ -405,13 +405,14 @@ const char *regression_write(const char *dir, struct exec *x, const struct progr
 	f = fopen(path, "w");
 	if (f) {
 		fprintf(f, "# %s\n", origin);
-		fprintf(f, "# %s on %s, as minimized:\n#\n", verdict, found->name);
+		fprintf(f, "# %s on %s%s, as minimized:\n#\n", verdict, found->name,
+			variant_index(found) < 0 ? " (a variant file)" : "");
 		comment_lines(f, trace);
 		fputs("#\n", f);
 		for (int v = 0; v < NR_VARIANTS; v++) {
-			exec_run(x, prog, &variants[v]);
+			exec_run(x, prog, variants[v]);
 			report_verdict_words(verdict, sizeof(verdict), &x->verdict);
-			fprintf(f, "# expect: %s %s\n", variants[v].name, verdict);
+			fprintf(f, "# expect: %s %s\n", variants[v]->name, verdict);
 		}
 		fputs(text, f);
 		if (fclose(f))

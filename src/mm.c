@@ -66,6 +66,7 @@ int mm_first_bug(struct mm *mm, int *pfn)
 
 void mm_trace_clear(struct mm *mm)
 {
+	store(&mm->trace.slot, -1);
 	store(&mm->trace.ref_pfn, -1);
 	store(&mm->trace.free_lo, -1);
 	store(&mm->trace.free_hi, -1);
@@ -74,6 +75,8 @@ void mm_trace_clear(struct mm *mm)
 
 void mm_trace_get(struct mm *mm, struct mm_trace *out)
 {
+	out->slot = load(&mm->trace.slot);
+	out->slot_pfn = load(&mm->trace.slot_pfn);
 	out->ref_pfn = load(&mm->trace.ref_pfn);
 	out->ref_old = load(&mm->trace.ref_old);
 	out->ref_new = load(&mm->trace.ref_new);
@@ -104,4 +107,10 @@ void mm_trace_free(struct mm *mm, int lo, int hi)
 void mm_trace_alloc(struct mm *mm, const struct page *page)
 {
 	store(&mm->trace.alloc_pfn, page_to_pfn(mm, page));
+}
+
+void mm_trace_slot(struct mm *mm, unsigned int slot, const struct page *page)
+{
+	store(&mm->trace.slot, (int)slot);
+	store(&mm->trace.slot_pfn, page ? page_to_pfn(mm, page) : -1);
 }

@@ -46,9 +46,11 @@ enum pageflags {
 };
 
 struct page {
-	unsigned long flags; /* enum pageflags, atomic bitops */
-	int _refcount;       /* atomic, except in the racy-refcount variant */
-	unsigned int order;  /* PG_buddy: free order; PG_head: compound order */
+	unsigned long flags;   /* enum pageflags, atomic bitops */
+	int _refcount;         /* atomic, except in the racy-refcount variant */
+	unsigned int order;    /* PG_buddy: free order; PG_head: compound order */
+	unsigned int free_gen; /* times freed: a holder that saw another value
+				* is looking at a page freed under it */
 };
 
 /* One free list per order, kept sorted as a bitmap of block heads:
@@ -73,6 +75,7 @@ enum mm_bug {
 	MM_BUG_REFCOUNT_UNDERFLOW, /* put_page_testzero on a count of 0 */
 	MM_BUG_USE_AFTER_FREE,     /* get_page or put_page on a count of 0 */
 	MM_BUG_BUDDY_CORRUPT,      /* a free of a misaligned block */
+	MM_BUG_LOOKUP_STALE,       /* a lookup returned a page its slot no longer holds */
 };
 
 /* The trace points of one step (the kernel has them in
@@ -80,6 +83,7 @@ enum mm_bug {
  * the range of pages freed.  Written by whichever cpu steps, so relaxed
  * atomics: the harness must add no happens-before edge of its own. */
 struct mm_trace {
+	int slot, slot_pfn;            /* the slot last read and what it held (-1: empty) */
 	int ref_pfn, ref_old, ref_new; /* ref_pfn < 0: no change */
 	int free_lo, free_hi;          /* free_lo < 0: nothing freed */
 	int alloc_pfn;                 /* alloc_pfn < 0: nothing allocated */
@@ -119,6 +123,7 @@ void mm_trace_get(struct mm *mm, struct mm_trace *out);
 void mm_trace_ref(struct mm *mm, const struct page *page, int old, int new);
 void mm_trace_free(struct mm *mm, int lo, int hi);
 void mm_trace_alloc(struct mm *mm, const struct page *page);
+void mm_trace_slot(struct mm *mm, unsigned int slot, const struct page *page);
 
 /* page_alloc.c */
 struct page *alloc_pages(struct mm *mm, unsigned int order, bool comp);
@@ -131,5 +136,6 @@ bool buddy_is_valid(struct mm *mm, char *why, int whylen);
 struct page *page_cache_load(struct mm *mm, unsigned int slot);
 struct page *page_cache_unlink(struct mm *mm, unsigned int slot);
 bool page_cache_link(struct mm *mm, unsigned int slot, struct page *page);
+struct page *page_cache_peek(struct mm *mm, unsigned int slot);
 
 #endif

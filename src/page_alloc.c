@@ -125,6 +125,8 @@ void free_the_page(struct mm *mm, struct page *page, unsigned int order)
 		}
 	}
 	mm_trace_free(mm, (int)pfn, (int)(pfn + (1u << order) - 1));
+	for (unsigned int i = 0; i < 1u << order; i++)
+		__atomic_fetch_add(&mm->pages[pfn + i].free_gen, 1, __ATOMIC_RELAXED);
 	/* free_pages_prepare: a freed page is no compound head any more. */
 	clear_page_flag(page, PG_head);
 	while (order < mm->max_order) {

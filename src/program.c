@@ -256,7 +256,7 @@ static bool parse_line(struct lexer *lx, struct program *prog, struct lines *at,
 		if (!var)
 			return n ? fail(lx, "unknown variant '%.*s' (v5.9, v5.10, v6.2 or racy-refcount)", n, w)
 				 : fail(lx, "variant needs a name (v5.9, v5.10, v6.2 or racy-refcount)");
-		prog->variant = (int)(var - variants);
+		prog->variant = variant_index(var);
 		return line_done(lx, "the variant");
 	}
 	if (IS("pages")) {
@@ -413,7 +413,7 @@ static void print_op(FILE *out, const struct op *op)
 void program_print(FILE *out, const struct program *prog)
 {
 	if (prog->variant >= 0)
-		fprintf(out, "variant %s\n", variants[prog->variant].name);
+		fprintf(out, "variant %s\n", variants[prog->variant]->name);
 	fprintf(out, "pages %u\nslots %u\n", prog->npages, prog->nslots);
 	if (prog->cache) {
 		fputs("cache", out);

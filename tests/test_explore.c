@@ -73,7 +73,7 @@ static void fewest_preemptions_of_the_stories(void)
 		CHECK(r.violations && r.best_kind == VERDICT_DOUBLE_FREE && r.best_preemptions == 4,
 		      "CVE at K=4: %ld violations", r.violations);
 		/* The kept schedule replays to the violation. */
-		exec_run(x, &r.best, &variants[VARIANT_V5_10]);
+		exec_run(x, &r.best, variants[VARIANT_V5_10]);
 		CHECK(x->verdict.kind == VERDICT_DOUBLE_FREE && x->sched.preemptions == 4, "replay of the best: %s",
 		      verdict_names[x->verdict.kind]);
 	}
@@ -92,7 +92,7 @@ static void reduction_hides_nothing(void)
 		/* The story's ops with a random order, compound or not, and one
 		 * random op more (the binary form of src/decode.c). */
 		uint8_t buf[] = { 0, 0x00, 0x00, 0x11, 0x00, 0x21, 0x00, 0x39, 0x00, 0, 0, 0 };
-		struct explore_options o = { .variant = &variants[i % 3 == 0 ? VARIANT_V5_9 : i % 3 == 1 ? VARIANT_V5_10
+		struct explore_options o = { .variant = variants[i % 3 == 0 ? VARIANT_V5_9 : i % 3 == 1 ? VARIANT_V5_10
 										    : VARIANT_V6_2],
 					     .max_preemptions = 4, .max_schedules = 5000 };
 		struct explore_result full, reduced;

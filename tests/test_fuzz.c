@@ -121,7 +121,7 @@ static void decoder_keeps_mutations_local(void)
 	      "an op byte changed the schedule");
 	/* These bytes are the story: lost pages on v5.9, nothing on v6.2. */
 	program_decode(&a, in + 0, sizeof(in));
-	exec_run(x, &a, &variants[VARIANT_V5_9]);
+	exec_run(x, &a, variants[VARIANT_V5_9]);
 	CHECK(x->verdict.kind == VERDICT_OK || x->verdict.kind == VERDICT_LOST_PAGES, "%s",
 	      verdict_names[x->verdict.kind]);
 }
@@ -137,7 +137,7 @@ static void v6_2_never_fails_on_decoded_programs(void)
 
 	for (int i = 0; i < 3000; i++) {
 		program_decode(&prog, buf, random_input(buf, sizeof(buf)));
-		exec_run(x, &prog, &variants[i & 1 ? VARIANT_V6_2 : VARIANT_RACY_REFCOUNT]);
+		exec_run(x, &prog, variants[i & 1 ? VARIANT_V6_2 : VARIANT_RACY_REFCOUNT]);
 		if (x->verdict.kind != VERDICT_OK && fails++ == 0) {
 			program_print(stderr, &prog);
 			report_print(stderr, x);
@@ -145,9 +145,9 @@ static void v6_2_never_fails_on_decoded_programs(void)
 	}
 	for (int i = 0; i < 100; i++) {
 		program_decode(&prog, buf, story_shaped_input(buf));
-		if (hunt_briefly(&prog, &variants[i & 1 ? VARIANT_V6_2 : VARIANT_RACY_REFCOUNT]) && fails++ == 0)
+		if (hunt_briefly(&prog, variants[i & 1 ? VARIANT_V6_2 : VARIANT_RACY_REFCOUNT]) && fails++ == 0)
 			report_print(stderr, x);
-		buggy += hunt_briefly(&prog, &variants[i & 1 ? VARIANT_V5_9 : VARIANT_V5_10]);
+		buggy += hunt_briefly(&prog, variants[i & 1 ? VARIANT_V5_9 : VARIANT_V5_10]);
 	}
 	CHECK(fails == 0, "v6.2 or racy-refcount failed on %d decoded programs", fails);
 	CHECK(buggy > 10, "the story's shape showed a v5.9 or v5.10 bug in only %d of 100", buggy);
@@ -163,7 +163,7 @@ static void minimizer_keeps_verdict_never_grows(void)
 	int tried = 0;
 
 	for (int i = 0; i < 400 && tried < 40; i++) {
-		const struct variant *v = &variants[i & 1 ? VARIANT_V5_9 : VARIANT_V5_10];
+		const struct variant *v = variants[i & 1 ? VARIANT_V5_9 : VARIANT_V5_10];
 		int kind, ops;
 
 		program_decode(&prog, buf, story_shaped_input(buf));
@@ -233,18 +233,18 @@ static void hunt_finds_the_stories(void)
 	struct hunt_result r;
 
 	for (int pct = 0; pct < 2; pct++) {
-		struct hunt_options o = { .variant = &variants[VARIANT_V5_9], .seconds = 5, .pct = pct, .seed = 7 };
+		struct hunt_options o = { .variant = variants[VARIANT_V5_9], .seconds = 5, .pct = pct, .seed = 7 };
 
 		program_parse(&prog, story, strlen(story), &err);
 		hunt(x, &prog, &o, &r);
 		CHECK(r.found && x->verdict.kind == VERDICT_LOST_PAGES, "%s: v5.9 not found in %ld",
 		      pct ? "pct" : "random", r.tries);
 		program_parse(&prog, cve, strlen(cve), &err);
-		o.variant = &variants[VARIANT_V5_10];
+		o.variant = variants[VARIANT_V5_10];
 		hunt(x, &prog, &o, &r);
 		CHECK(r.found && x->verdict.kind == VERDICT_DOUBLE_FREE, "%s: v5.10 not found in %ld",
 		      pct ? "pct" : "random", r.tries);
-		o.variant = &variants[VARIANT_V6_2];
+		o.variant = variants[VARIANT_V6_2];
 		o.seconds = 0.2;
 		hunt(x, &prog, &o, &r);
 		CHECK(!r.found && r.tries > 100, "%s: v6.2 %s after %ld", pct ? "pct" : "random",

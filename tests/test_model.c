@@ -369,7 +369,7 @@ static void run_free_pages(int v, struct page *page, unsigned int order, char *s
 
 	seq[0] = 0;
 	for (int n = 0; !done && n < 8; n++) {
-		enum step_kind kind = variants[v].free_pages(&mm, &call, &done);
+		enum step_kind kind = variants[v]->free_pages(&mm, &call, &done);
 
 		snprintf(seq + strlen(seq), len - strlen(seq), "%s%s", n ? "," : "",
 			 kind < STEP_NKINDS ? step_names[kind] : "?");
@@ -398,9 +398,9 @@ static void test_variant_steps(void)
 				char seq[64], when[96];
 				struct page *page;
 
-				snprintf(when, sizeof(when), "%s %s %s", variants[v].name,
+				snprintf(when, sizeof(when), "%s %s %s", variants[v]->name,
 					 comp ? "compound" : "non-compound", shared ? "shared" : "alone");
-				mm_init(&mm, 16, 4, variants[v].racy_refcount);
+				mm_init(&mm, 16, 4, variants[v]->racy_refcount);
 				page = alloc_pages(&mm, 2, comp);
 				if (shared)
 					get_page_unless_zero(&mm, page);
@@ -441,36 +441,36 @@ static void test_cve_2023_52739(void)
 	page = alloc_pages(&mm, 2, true);
 	get_page_unless_zero(&mm, page);
 	call = (struct free_pages_call){ .page = page, .order = 2 };
-	kind = variants[VARIANT_V5_10].free_pages(&mm, &call, &done);
+	kind = variants[VARIANT_V5_10]->free_pages(&mm, &call, &done);
 	CHECK(kind == STEP_DEC && !done && page_ref_count(&mm, page) == 1,
 	      "v5.10 first step %d done %d count %d", kind, done, page_ref_count(&mm, page));
 	put_page(&mm, page);
 	CHECK(nr_free_pages(&mm) == 16 && !PageHead(page),
 	      "the getter's put: %d free, PageHead %d", nr_free_pages(&mm), PageHead(page));
 	check_no_bug("v5.10 before the tails");
-	kind = variants[VARIANT_V5_10].free_pages(&mm, &call, &done);
+	kind = variants[VARIANT_V5_10]->free_pages(&mm, &call, &done);
 	CHECK(kind == STEP_TAILS && done, "v5.10 second step %d done %d", kind, done);
 	check_bug(MM_BUG_DOUBLE_FREE, 2, "v5.10 tails of a freed compound page");
 	check_free_blocks((struct blk[]){ { 0, 4 } }, 1, "v5.10 after the double free");
 
 	for (int v = VARIANT_V6_2; v <= VARIANT_RACY_REFCOUNT; v++) {
-		mm_init(&mm, 16, 4, variants[v].racy_refcount);
+		mm_init(&mm, 16, 4, variants[v]->racy_refcount);
 		page = alloc_pages(&mm, 2, true);
 		get_page_unless_zero(&mm, page);
 		call = (struct free_pages_call){ .page = page, .order = 2 };
 		done = false;
-		kind = variants[v].free_pages(&mm, &call, &done);
+		kind = variants[v]->free_pages(&mm, &call, &done);
 		CHECK(kind == STEP_HEAD && !done && call.head, "%s first step %d done %d head %d",
-		      variants[v].name, kind, done, call.head);
+		      variants[v]->name, kind, done, call.head);
 		put_page(&mm, page);
 		CHECK(nr_free_pages(&mm) == 12 && page_ref_count(&mm, page) == 1,
-		      "%s: the getter's put freed %d pages, count %d", variants[v].name,
+		      "%s: the getter's put freed %d pages, count %d", variants[v]->name,
 		      nr_free_pages(&mm) - 12, page_ref_count(&mm, page));
-		kind = variants[v].free_pages(&mm, &call, &done);
-		CHECK(kind == STEP_DEC && done, "%s second step %d done %d", variants[v].name, kind,
+		kind = variants[v]->free_pages(&mm, &call, &done);
+		CHECK(kind == STEP_DEC && done, "%s second step %d done %d", variants[v]->name, kind,
 		      done);
-		check_no_bug(variants[v].name);
-		check_free_blocks((struct blk[]){ { 0, 4 } }, 1, variants[v].name);
+		check_no_bug(variants[v]->name);
+		check_free_blocks((struct blk[]){ { 0, 4 } }, 1, variants[v]->name);
 	}
 }
 

@@ -466,7 +466,7 @@ static void write_loosely(FILE *out, const struct program *prog, uint64_t *rng)
 
 	memset(lines, 0, sizeof(lines));
 	if (prog->variant >= 0)
-		add(lines[n++], sizeof(lines[0]), "variant%s%s", blanks(rng), variants[prog->variant].name);
+		add(lines[n++], sizeof(lines[0]), "variant%s%s", blanks(rng), variants[prog->variant]->name);
 	if (prog->npages != 16 || xorshift(rng) % 2)
 		add(lines[n++], sizeof(lines[0]), "pages%s%u", blanks(rng), prog->npages);
 	if (prog->nslots != 4 || xorshift(rng) % 2)

@@ -1,0 +1,278 @@
+#!/bin/bash
+# bench.sh REPLAY_RATE_BIN: `make bench`.  Measures, in one run on this
+# machine, how fast each way of hunting finds the two races, and how fast the
+# fuzz targets run; prints one table, writes it to bench/results.md and draws
+# bench/results.png (gnuplot: median time to first violation, log scale).
+#
+# 1. Time to first violation, BENCH_RUNS runs (10) of each method on each bug,
+#    every run capped at BENCH_CAP seconds (60); a capped run counts as the
+#    cap.  The bugs: v5.9 lost-pages and v5.10 double-free.  The methods:
+#    - libFuzzer from an empty corpus (-seed=RUN): wall time to exit; found =
+#      a crash-* artifact.  Also SANITIZER=thread on v5.9, BENCH_TSAN_RUNS
+#      runs (5), with TSAN_OPTIONS=halt_on_error=1: a run that ends on a
+#      TSan report instead of the checker's verdict would be a race in the
+#      harness (counted in the notes; it must be 0);
+#    - AFL++ from one zero-byte seed (-s RUN): wall time to exit; found =
+#      out/default/crashes/id:*;
+#    - pagerace hunt, random and pct (--seed RUN), and pagerace stress, plain
+#      and --chaos, on the story programs, each on both cores and pinned to
+#      core 0 (taskset -c 0): the time the tool reports (process start
+#      excluded), taken as N / rate from its "after N ... (R .../s)" line for
+#      sub-millisecond precision.
+#    Median, min, max.  A method stops early once more than half its runs hit
+#    the cap: its median (and max) is then the cap whatever the rest would
+#    do; the table says how many runs were made.
+#    Ratios: median(chaos stress) / median(hunt, the better strategy), on two
+#    cores and on one.
+# 2. Executions per second on v6.2 (which must never crash), 10 s from an
+#    empty corpus: libFuzzer with SANITIZER none, address and thread
+#    (stat::average_exec_per_sec), AFL++ uninstrumented (execs_per_sec of
+#    fuzzer_stats); and bench/replay-rate.sh's replays/s of the 2- and
+#    3-cpu stories, pinned and floating.
+# 3. The goals, met or missed, beside the figures.
+#
+# Duration with the defaults: about 40 minutes, most of it plain stress,
+# which rarely finds either bug and so runs to the cap (6 runs x 60 s on each
+# bug and core setting before the early stop), then AFL++ and libFuzzer on
+# v5.10.  BENCH_RUNS=5 BENCH_CAP=30: about 15 minutes; BENCH_RUNS=2
+# BENCH_CAP=10: about 5.  Scratch files go to build/bench/ (logs of failed
+# exec/s runs are kept there).
+set -u
+cd "$(dirname "$0")/.." || exit 2
+replay_bin=${1:?usage: bench.sh build/bench-replay-rate}
+RUNS=${BENCH_RUNS:-10}
+CAP=${BENCH_CAP:-60}
+TSAN_RUNS=${BENCH_TSAN_RUNS:-5}
+EXEC_SECONDS=10
+ROOT=$PWD
+DICT=$ROOT/fuzz/pagerace.dict
+WORK=$ROOT/build/bench
+PROG_v5_9=corpus/regressions/wilcox-2021-two-cpus.prog
+PROG_v5_10=corpus/regressions/cve-2023-52739-compound.prog
+rm -rf "$WORK"
+mkdir -p "$WORK"
+ROWS=$WORK/rows.md
+PLOT=$WORK/plot.dat
+NOTES=$WORK/notes.md
+: >"$ROWS"
+: >"$NOTES"
+declare -A MEDIAN PLOTROW
+
+fuzz_bin() { # ENGINE SANITIZER VARIANT: build the target quietly, print its path
+	make -s "build/fuzz/$1-$2/fuzz-$3" ENGINE="$1" SANITIZER="$2" VARIANT="$3" >&2 ||
+		echo "- build of build/fuzz/$1-$2/fuzz-$3 failed" >>"$NOTES"
+	echo "$ROOT/build/fuzz/$1-$2/fuzz-$3"
+}
+prog_of() { local p=PROG_${1//./_}; echo "${!p}"; }
+now() { date +%s.%N; }
+since() { echo "$(now) $1" | awk '{ printf "%.3f", $1 - $2 }'; }
+fmt() { awk -v v="$1" 'BEGIN { printf(v < 0.1 ? "%.4f" : "%.2f", v) }'; }
+row() { echo "| $1 | $2 | $3 | $4 | $5 | $6 | $7 |" >>"$ROWS"; }
+goal() { # VALUE OP LIMIT TEXT: "TEXT: met" or "TEXT: missed"
+	awk -v v="$1" -v op="$2" -v l="$3" -v t="$4" \
+		'BEGIN { ok = op == "<=" ? v <= l : v >= l; print t ": " (ok ? "met" : "missed") }'
+}
+# The seconds of a "hunt:" or "stress:" find line, from "after N ... (R .../s)";
+# nothing for a "no violation" line.
+tool_seconds() {
+	awk '/ after / && !/no violation/ { n = $0; if (!sub(/.* in round /, "", n)) sub(/.* after /, "", n)
+		r = $0; sub(/.*\(/, "", r); printf "%.6f", (n + 0) / (r + 0) }'
+}
+
+# Runners: RUN_INDEX first; print the seconds to the find, or nothing if capped.
+run_libfuzzer() { # RUN BIN [TSAN_REPORTS_FILE]
+	local d
+	d=$(mktemp -d "$WORK/libfuzzer.XXXX")
+	mkdir "$d/corpus"
+	local start
+	start=$(now)
+	(cd "$d" && timeout -k 5 $((CAP + 30)) "$2" -max_total_time="$CAP" -dict="$DICT" -max_len=64 \
+		-seed="$1" corpus >log 2>&1)
+	local t
+	t=$(since "$start")
+	[ $# -gt 2 ] && grep -q 'WARNING: ThreadSanitizer' "$d/log" && echo >>"$3"
+	ls "$d"/crash-* >/dev/null 2>&1 && grep -q '^verdict: ' "$d/log" && echo "$t"
+	rm -rf "$d"
+}
+run_afl() { # RUN BIN
+	local d start t
+	d=$(mktemp -d "$WORK/afl.XXXX")
+	mkdir "$d/in"
+	printf '\0' >"$d/in/zero"
+	start=$(now)
+	AFL_NO_UI=1 AFL_BENCH_UNTIL_CRASH=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
+		AFL_NO_AFFINITY=1 timeout -k 5 $((CAP + 30)) afl-fuzz -i "$d/in" -o "$d/out" -s "$1" -V "$CAP" \
+		-x "$DICT" -- "$2" >"$d/log" 2>&1
+	t=$(since "$start")
+	if [ ! -f "$d/out/default/fuzzer_stats" ]; then # afl-fuzz refused to start: keep its log
+		echo "- afl-fuzz did not start (run counted as capped): see $d/log" >>"$NOTES"
+		return
+	fi
+	ls "$d"/out/default/crashes/id:* >/dev/null 2>&1 && echo "$t"
+	rm -rf "$d"
+}
+run_hunt() { # RUN VARIANT STRATEGY [taskset -c 0]
+	local run=$1 v=$2 s=$3 d
+	shift 3
+	d=$(mktemp -d "$WORK/hunt.XXXX")
+	"$@" build/pagerace hunt --variant "$v" --seconds "$CAP" --strategy "$s" --seed "$run" \
+		--out "$d" "$(prog_of "$v")" | grep '^hunt: ' | tool_seconds
+	rm -rf "$d"
+}
+run_stress() { # RUN VARIANT plain|--chaos [taskset -c 0]
+	local run=$1 v=$2 chaos=$3
+	shift 3
+	[ "$chaos" = plain ] && chaos=
+	"$@" build/pagerace stress --variant "$v" --seconds "$CAP" $chaos --seed "$run" "$(prog_of "$v")" |
+		grep '^stress: ' | tool_seconds
+}
+
+# measure KEY LABEL VARIANT RUNS GOAL RUNNER ARGS...: the runs, their
+# statistics into MEDIAN[KEY], a table row (GOAL: a median of at most GOAL
+# seconds, or none if empty), and the plot's median/min/max for LABEL.
+measure() {
+	local key=$1 label=$2 v=$3 runs=$4 limit=$5 runner=$6 times=() capped=0 i t stats med min max
+	shift 6
+	for ((i = 1; i <= runs; i++)); do
+		t=$("$runner" "$i" "$@")
+		[ -n "$t" ] || { t=$CAP; capped=$((capped + 1)); }
+		times+=("$t")
+		[ $((capped * 2)) -gt "$runs" ] && break
+	done
+	stats=$(printf '%s\n' "${times[@]}" | sort -g | awk '{ v[NR] = $1 } END {
+		m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; print m, v[1], v[NR] }')
+	read -r med min max <<<"$stats"
+	MEDIAN[$key]=$med
+	local runs_text="${#times[@]}/$runs runs, $capped capped"
+	[ "${#times[@]}" -lt "$runs" ] && runs_text="$runs_text (stopped: median is the cap)"
+	local g=
+	[ -n "$limit" ] && g=$(goal "$med" "<=" "$limit" "≤ $limit s")
+	local medtext
+	medtext=$(fmt "$med")
+	[ "$capped" -gt 0 ] && [ "$(fmt "$med")" = "$(fmt "$CAP")" ] && medtext="≥ $CAP (cap)"
+	row "$label" "$v $(bug_of "$v")" "$medtext" "$(fmt "$min")" "$(fmt "$max")" "$runs_text" "$g"
+	echo "bench: $label, $v: median $med s, $capped/${#times[@]} capped" >&2
+	PLOTROW[$label,$v]="$med $min $max"
+}
+bug_of() { case $1 in v5.9) echo lost-pages ;; v5.10) echo double-free ;; *) echo "(none)" ;; esac; }
+ratio_row() { # LABEL VARIANT STRESS_KEY HUNT_KEY_RANDOM HUNT_KEY_PCT
+	local h=$4 best=random r
+	awk -v a="${MEDIAN[$5]}" -v b="${MEDIAN[$4]}" 'BEGIN { exit !(a < b) }' && { h=$5; best=pct; }
+	r=$(awk -v s="${MEDIAN[$3]}" -v h="${MEDIAN[$h]}" 'BEGIN { printf "%.1f", s / h }')
+	row "$1 (hunt $best)" "$2 $(bug_of "$2")" "${r}x" "" "" "medians" "$(goal "$r" ">=" 10 "≥ 10x")"
+}
+
+echo "bench: $RUNS runs each, cap $CAP s; building the targets" >&2
+for v in v5.9 v5.10; do
+	LF=$(fuzz_bin libfuzzer none "$v")
+	AFL=$(fuzz_bin afl none "$v")
+	measure "lf-$v" "libFuzzer" "$v" "$RUNS" "$([ "$v" = v5.9 ] && echo 1 || echo 5)" run_libfuzzer "$LF"
+	if [ "$v" = v5.9 ]; then
+		TSAN_LF=$(fuzz_bin libfuzzer thread v5.9)
+		: >"$WORK/tsan-reports"
+		TSAN_OPTIONS=halt_on_error=1:report_signal_unsafe=0 measure "lf-tsan-$v" "libFuzzer, TSan" \
+			"$v" "$TSAN_RUNS" 10 run_libfuzzer "$TSAN_LF" "$WORK/tsan-reports"
+		echo "- libFuzzer under TSan on v5.9: $(wc -l <"$WORK/tsan-reports") of the runs ended on a" \
+			"ThreadSanitizer report instead of the checker's verdict (a race in the harness: must be 0)." \
+			>>"$NOTES"
+	fi
+	measure "afl-$v" "AFL++" "$v" "$RUNS" "" run_afl "$AFL"
+	for s in random pct; do
+		measure "hunt-$s-2-$v" "hunt $s" "$v" "$RUNS" "" run_hunt "$v" "$s"
+		measure "hunt-$s-1-$v" "hunt $s, 1 core" "$v" "$RUNS" "" run_hunt "$v" "$s" taskset -c 0
+	done
+	for c in plain --chaos; do
+		name=stress
+		[ "$c" = --chaos ] && name="stress chaos"
+		measure "stress$c-2-$v" "$name" "$v" "$RUNS" "" run_stress "$v" "$c"
+		measure "stress$c-1-$v" "$name, 1 core" "$v" "$RUNS" "" run_stress "$v" "$c" taskset -c 0
+	done
+done
+for v in v5.9 v5.10; do
+	ratio_row "chaos stress / hunt, two cores" "$v" "stress--chaos-2-$v" "hunt-random-2-$v" "hunt-pct-2-$v"
+	ratio_row "chaos stress / hunt, one core" "$v" "stress--chaos-1-$v" "hunt-random-1-$v" "hunt-pct-1-$v"
+done
+
+# exec_rate_libfuzzer SANITIZER: exec/s row of the v6.2 target.
+exec_rate_libfuzzer() {
+	local bin d rate crash=none lim
+	bin=$(fuzz_bin libfuzzer "$1" v6.2)
+	d=$(mktemp -d "$WORK/exec.XXXX")
+	mkdir "$d/corpus"
+	(cd "$d" && TSAN_OPTIONS=halt_on_error=1:report_signal_unsafe=0 ASAN_OPTIONS=abort_on_error=1:detect_leaks=0 \
+		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 timeout -k 5 $((EXEC_SECONDS + 30)) \
+		"$bin" -max_total_time=$EXEC_SECONDS -dict="$DICT" -max_len=64 -print_final_stats=1 corpus \
+		>log 2>&1)
+	case $? in 0) ;; 124 | 137) crash="HUNG (killed $((EXEC_SECONDS + 30)) s)" ;; *) crash="CRASHED" ;; esac
+	ls "$d"/crash-* >/dev/null 2>&1 && crash="CRASHED"
+	# The final statistics, or the last status line's exec/s if it never got there.
+	rate=$(awk '/exec\/s: / { r = $0; sub(/.*exec\/s: /, "", r); r += 0 }
+		/stat::average_exec_per_sec/ { f = $2 } END { print f != "" ? f : r }' "$d/log")
+	case $1 in none) lim=50000 ;; thread) lim=5000 ;; *) lim= ;; esac
+	row "exec/s, libFuzzer SANITIZER=$1" "v6.2 (never crashes)" "${rate:-?}" "" "" \
+		"$EXEC_SECONDS s, crash: $crash" "$([ -n "$lim" ] && goal "${rate:-0}" ">=" "$lim" "≥ $lim")"
+	[ "$crash" = none ] || echo "- v6.2 under libFuzzer SANITIZER=$1: $crash; see $d/log" >>"$NOTES"
+	[ "$crash" = none ] && rm -rf "$d"
+}
+echo "bench: exec/s on v6.2" >&2
+for san in none address thread; do exec_rate_libfuzzer "$san"; done
+AFL=$(fuzz_bin afl none v6.2)
+d=$(mktemp -d "$WORK/afl-exec.XXXX")
+mkdir "$d/in"
+printf '\0' >"$d/in/zero"
+AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1 \
+	timeout -k 5 $((EXEC_SECONDS + 30)) afl-fuzz -i "$d/in" -o "$d/out" -V $EXEC_SECONDS -x "$DICT" -- "$AFL" \
+	>"$d/log" 2>&1
+rate=$(awk -F: '/^execs_per_sec/ { printf "%.0f", $2 }' "$d/out/default/fuzzer_stats" 2>/dev/null)
+crashes=$(awk -F: '/^saved_crashes/ { print $2 + 0 }' "$d/out/default/fuzzer_stats" 2>/dev/null)
+row "exec/s, AFL++ SANITIZER=none" "v6.2 (never crashes)" "${rate:-?}" "" "" \
+	"$EXEC_SECONDS s, crash: $([ "${crashes:-0}" = 0 ] && echo none || echo "CRASHED ($crashes)")" ""
+if [ -n "$rate" ] && [ "${crashes:-0}" = 0 ]; then rm -rf "$d"; else echo "- AFL++ exec/s run: see $d/log" >>"$NOTES"; fi
+
+echo "bench: replays/s" >&2
+BENCH_SECONDS=3 sh bench/replay-rate.sh "$replay_bin" | awk 'NR > 1 {
+	printf "| replays/s, pinned (floating, ratio) | %s %s | %s (%s, %s) | | | 3 s each | |\n", $1, $2, $3, $4, $5 }' >>"$ROWS"
+
+# The table, the notes, results.md and the plot.
+{
+	echo "| measure | variant, bug | median s (or figure) | min s | max s | runs | goal |"
+	echo "|---|---|---|---|---|---|---|"
+	cat "$ROWS"
+} >"$WORK/table.md"
+cat "$WORK/table.md"
+[ -s "$NOTES" ] && { echo; cat "$NOTES"; }
+{
+	echo "# pagerace benchmark"
+	echo
+	echo "\`make bench\` on $(nproc) cores, $(date -u +%Y-%m-%d): $RUNS runs per method ($TSAN_RUNS under TSan)," \
+		"each capped at $CAP s; times are wall time to exit (libFuzzer, AFL++) or the time the tool reports" \
+		"(hunt, stress).  A capped run counts as the cap."
+	echo
+	cat "$WORK/table.md"
+	[ -s "$NOTES" ] && { echo; cat "$NOTES"; }
+	echo
+	echo "![median time to first violation](results.png)"
+} >bench/results.md
+for label in "libFuzzer" "libFuzzer, TSan" "AFL++" "hunt random" "hunt pct" "hunt random, 1 core" \
+	"hunt pct, 1 core" "stress" "stress, 1 core" "stress chaos" "stress chaos, 1 core"; do
+	echo "\"$label\" ${PLOTROW[$label,v5.9]:-- - -} ${PLOTROW[$label,v5.10]:-- - -}"
+done >"$PLOT"
+gnuplot <<EOF
+set terminal png size 1200,650 font ",11"
+set output "bench/results.png"
+set title "Time to first violation: median, bars min to max ($RUNS runs, cap $CAP s, $(nproc) cores)"
+set ylabel "seconds (log scale)"
+set logscale y
+set yrange [*:$CAP * 3]
+set grid ytics
+set datafile missing "-"
+set style data histogram
+set style histogram errorbars gap 1 lw 1
+set style fill solid 0.7 border -1
+set xtics rotate by -25 scale 0
+set key top left
+set arrow from graph 0, first $CAP to graph 1, first $CAP nohead dt 2 lc rgb "red"
+set label "cap $CAP s" at graph 0.99, first $CAP * 1.3 right tc rgb "red"
+plot "$PLOT" using 2:3:4:xtic(1) title "v5.9 lost-pages", "" using 5:6:7 title "v5.10 double-free"
+EOF
+echo "bench: wrote bench/results.md and bench/results.png" >&2

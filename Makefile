@@ -27,7 +27,19 @@ FUZZ_SECONDS ?= 60
 JOBS ?= 1
 FRESH ?=
 ALL_VARIANTS := v5.9 v5.10 v6.2 racy-refcount
+# VARIANT_FILE=path/to/mine.c: a kernel variant of your own instead
+# (docs/writing-a-variant.md), named file-mine.
+VARIANT_FILE ?=
+ifneq ($(VARIANT_FILE),)
+override VARIANT := file-$(basename $(notdir $(VARIANT_FILE)))
+override VARIANTS := $(VARIANT)
+VARIANT_DEF := -DPAGERACE_VARIANT_FILE
+VARIANT_ARGS := --variant-file $(VARIANT_FILE)
+else
 $(if $(filter $(VARIANT),$(ALL_VARIANTS)),,$(error VARIANT must be one of $(ALL_VARIANTS), not '$(VARIANT)'))
+VARIANT_DEF := -DPAGERACE_VARIANT='"$(VARIANT)"'
+VARIANT_ARGS := --variant $(VARIANT)
+endif
 $(if $(filter $(SANITIZER),none address thread),,$(error SANITIZER must be none, address or thread, not '$(SANITIZER)'))
 $(if $(filter $(ENGINE),libfuzzer afl),,$(error ENGINE must be libfuzzer or afl, not '$(ENGINE)'))
 FUZZ_SRC := fuzz/target.c fuzz/feedback.c
@@ -73,14 +85,18 @@ build/tsan/pagerace: $(SRC) src/main.c $(HDR) build/.deps
 	@mkdir -p build/tsan
 	$(CC) $(WARN) $(TSAN) $(CLI_FLAGS) -o $@ $(SRC) src/main.c $(LDLIBS)
 
-$(FUZZ_BIN): $(SRC) $(FUZZ_SRC) $(HDR) fuzz/feedback.h build/.fuzzdeps
+# A variant file is checked against the interface first, for a clear
+# message; then compiled into the target.
+$(FUZZ_BIN): $(SRC) $(FUZZ_SRC) $(HDR) fuzz/feedback.h build/.fuzzdeps $(VARIANT_FILE) \
+		$(if $(VARIANT_FILE),build/pagerace)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC_$(ENGINE)) $(WARN) $(FUZZ_CFLAGS) -Isrc -DPAGERACE_VARIANT='"$(VARIANT)"' \
-		-o $@ $(SRC) $(FUZZ_SRC) $(LDLIBS)
+	$(if $(VARIANT_FILE),@build/pagerace check-variant $(VARIANT_FILE))
+	$(FUZZ_CC_$(ENGINE)) $(WARN) $(FUZZ_CFLAGS) -Isrc $(VARIANT_DEF) \
+		-o $@ $(SRC) $(VARIANT_FILE) $(FUZZ_SRC) $(LDLIBS)
 
 fuzz: $(FUZZ_BIN) build/pagerace
-	@VARIANT=$(VARIANT) SANITIZER=$(SANITIZER) ENGINE=$(ENGINE) FUZZ_SECONDS=$(FUZZ_SECONDS) \
-		JOBS=$(JOBS) FRESH=$(FRESH) BIN=$(FUZZ_BIN) sh scripts/fuzz.sh
+	@VARIANT=$(VARIANT) VARIANT_ARGS="$(VARIANT_ARGS)" SANITIZER=$(SANITIZER) ENGINE=$(ENGINE) \
+		FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) FRESH=$(FRESH) BIN=$(FUZZ_BIN) sh scripts/fuzz.sh
 
 CHECK_FUZZ := $(foreach v,$(ALL_VARIANTS),build/fuzz/libfuzzer-address/fuzz-$(v)) \
 	build/fuzz/libfuzzer-thread/fuzz-racy-refcount build/fuzz/libfuzzer-thread/fuzz-v6.2
@@ -90,9 +106,10 @@ VARIANTS ?= v5.9 v5.10 v6.2
 HOURS ?= 1
 
 campaign: build/pagerace
-	@for v in $(VARIANTS); do $(MAKE) --no-print-directory VARIANT=$$v \
+	@for v in $(VARIANTS); do $(MAKE) --no-print-directory $(if $(VARIANT_FILE),,VARIANT=$$v) \
 		build/fuzz/$(ENGINE)-$(SANITIZER)/fuzz-$$v || exit 1; done
-	@VARIANTS="$(VARIANTS)" JOBS=$(JOBS) ENGINE=$(ENGINE) HOURS=$(HOURS) SANITIZER=$(SANITIZER) \
+	@VARIANTS="$(VARIANTS)" VARIANT_FILE="$(VARIANT_FILE)" JOBS=$(JOBS) ENGINE=$(ENGINE) HOURS=$(HOURS) \
+		SANITIZER=$(SANITIZER) \
 		$(foreach v,$(VARIANTS),BIN_$(subst -,_,$(subst .,_,$(v)))=build/fuzz/$(ENGINE)-$(SANITIZER)/fuzz-$(v)) \
 		bash scripts/campaign.sh
 

@@ -1,5 +1,6 @@
 /* target.c: the fuzz target of one kernel variant, named at build time by
- * PAGERACE_VARIANT ("v5.9", "v5.10", "v6.2", "racy-refcount").
+ * PAGERACE_VARIANT ("v5.9", "v5.10", "v6.2", "racy-refcount"), or a
+ * variant file's (PAGERACE_VARIANT_FILE).
  * Any input decodes to a program (src/decode.c) that runs on the real
  * scheduler; a violation prints its trace and verdict, then abort()s.
  */
@@ -10,8 +11,15 @@
 #include "feedback.h"
 #include "report.h"
 
-#ifndef PAGERACE_VARIANT
-#error "build with -DPAGERACE_VARIANT='\"v5.9\"' (or v5.10, v6.2, racy-refcount)"
+/* The variant: a built-in one by name, or the one a user's variant file
+ * compiled in with the target defines (make fuzz VARIANT_FILE=...). */
+#if defined(PAGERACE_VARIANT_FILE)
+extern const struct variant pagerace_variant;
+#define FIND_VARIANT() (&pagerace_variant)
+#elif defined(PAGERACE_VARIANT)
+#define FIND_VARIANT() variant_by_name(PAGERACE_VARIANT, (int)strlen(PAGERACE_VARIANT))
+#else
+#error "build with -DPAGERACE_VARIANT='\"v5.9\"' (or v5.10, v6.2, racy-refcount) or -DPAGERACE_VARIANT_FILE"
 #endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -25,7 +33,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!x) {
 		x = exec_new();
-		variant = variant_by_name(PAGERACE_VARIANT, (int)strlen(PAGERACE_VARIANT));
+		variant = FIND_VARIANT();
 		if (!variant)
 			abort();
 	}
@@ -39,7 +47,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (x->verdict.kind != VERDICT_OK) {
 		program_print(stderr, &prog);
 		report_print(stderr, x);
-		fprintf(stderr, "replay: build/pagerace replay --variant %s CRASH-FILE\n", variant->name);
+		fprintf(stderr, "replay: build/pagerace replay %s %s CRASH-FILE\n",
+			variant_index(variant) < 0 ? "--variant-file" : "--variant", variant->name);
 		abort();
 	}
 	return 0;

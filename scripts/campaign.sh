@@ -21,8 +21,8 @@
 # Environment: VARIANTS, JOBS, ENGINE, HOURS (or SECONDS_TOTAL), SANITIZER,
 # STATUS_EVERY (5 s), CRASHES_KEEP (100), STATE, PAGERACE, CORPUS_ROOT
 # (corpus: the corpora are CORPUS_ROOT/fuzz-<variant>), REGRESSIONS
-# (corpus/regressions), and BIN_<v> for each variant's target (v5.9 is
-# BIN_v5_9).
+# (corpus/regressions), VARIANT_FILE (the file of a variant named file-*),
+# and BIN_<v> for each variant's target (v5.9 is BIN_v5_9).
 set -u
 : "${VARIANTS:=v5.9 v5.10 v6.2}" "${JOBS:=2}" "${ENGINE:=libfuzzer}" "${HOURS:=1}"
 : "${SANITIZER:=none}" "${STATUS_EVERY:=5}" "${CRASHES_KEEP:=100}" "${STATE:=build/campaign}"
@@ -38,6 +38,8 @@ pids=()
 stopping=
 
 bin_of() { local v=${1//[.-]/_}; eval "echo \${BIN_$v}"; }
+# How pagerace names variant v: a built-in one, or VARIANT_FILE's (file-*).
+variant_args() { [ "${1#file-}" != "$1" ] && echo "--variant-file $VARIANT_FILE" || echo "--variant $1"; }
 now() { echo $(($(date +%s) - start + before)); }
 
 start_fuzzer() {
@@ -97,7 +99,7 @@ triage() {
 		grep -qxF "$c" "$seen" && continue
 		echo "$c" >>"$seen"
 		tmp=$(mktemp -d)
-		out=$("$PAGERACE" minimize --variant "$v" --out "$tmp" \
+		out=$("$PAGERACE" minimize $(variant_args "$v") --out "$tmp" \
 			--origin "Found by make campaign ($ENGINE, SANITIZER=$SANITIZER) after $(now) s; raw input $c." \
 			"$c" 2>/dev/null)
 		sig=$(echo "$out" | sed -n 's/^signature: //p')

@@ -7,10 +7,11 @@
 # Environment (the Makefile's variables): VARIANT (v5.9), SANITIZER
 # (none|address|thread), ENGINE (libfuzzer|afl), FUZZ_SECONDS (60), JOBS (1),
 # FRESH (1: an empty corpus in a temporary folder, nothing loaded from
-# corpus/), BIN (the target), PAGERACE (build/pagerace).
+# corpus/), BIN (the target), PAGERACE (build/pagerace), VARIANT_ARGS (how
+# pagerace names the variant: --variant V, or --variant-file F.c).
 set -u
 : "${VARIANT:=v5.9}" "${SANITIZER:=none}" "${ENGINE:=libfuzzer}" "${FUZZ_SECONDS:=60}"
-: "${JOBS:=1}" "${FRESH:=}" "${PAGERACE:=build/pagerace}"
+: "${JOBS:=1}" "${FRESH:=}" "${PAGERACE:=build/pagerace}" "${VARIANT_ARGS:=--variant $VARIANT}"
 : "${BIN:?BIN names the fuzz target}"
 target=fuzz-$VARIANT
 tag=$ENGINE-$SANITIZER-$VARIANT
@@ -113,6 +114,6 @@ if grep -q 'ThreadSanitizer: data race' "$log"; then
 	echo "replay under TSan: $BIN $input"
 	exit 0
 fi
-"$PAGERACE" minimize --variant "$VARIANT" \
+"$PAGERACE" minimize $VARIANT_ARGS \
 	--origin "Found by make fuzz ($ENGINE, SANITIZER=$SANITIZER) in $elapsed s; raw input $crash." \
 	"$input" || { echo "fuzz: the crash does not replay under the checker; see $log"; exit 0; }

@@ -51,12 +51,15 @@ static int pfn_of(struct exec *x, const struct page *page)
 }
 
 /* The variant broke the interface (a step function that fell off its
- * end): a bug of the variant file, not a verdict. */
-static void broken_variant(struct exec *x, const char *what)
+ * end): a bug of the variant file, not a verdict of the kernel it models,
+ * so the usage error's status, 2, not a crash. */
+static void broken_variant(struct exec *x, const char *what, int pc)
 {
-	fprintf(stderr, "pagerace: variant %s: its %s ended without STEPS_DONE (see src/variant.h)\n",
-		x->variant->name, what);
-	abort();
+	fprintf(stderr,
+		"pagerace: variant %s: its %s fell off its end at line %d without STEPS_DONE "
+		"(every path must end in STEPS_DONE, see src/variant.h)\n",
+		x->variant->name, what, -pc);
+	exit(2);
 }
 
 /* lookup S and get S h: the variant's find_get_page, step by step, then
@@ -76,7 +79,7 @@ static bool step_lookup(struct exec *x, struct cpu_state *cs, const struct op *o
 		cs->lookup = (struct lookup_call){ .slot = op->slot };
 	t->kind = (uint8_t)x->variant->find_get_page(&x->mm, &cs->lookup, &done);
 	if (t->kind >= STEP_NKINDS)
-		broken_variant(x, "find_get_page");
+		broken_variant(x, "find_get_page", cs->lookup.pc);
 	cs->page = cs->lookup.page;
 	if (!done)
 		return false;
@@ -144,7 +147,7 @@ static bool step_free(struct exec *x, struct cpu_state *cs, const struct op *op,
 	}
 	t->kind = (uint8_t)x->variant->free_pages(&x->mm, &cs->call, &done);
 	if (t->kind >= STEP_NKINDS)
-		broken_variant(x, "free_pages");
+		broken_variant(x, "free_pages", cs->call.pc);
 	if (t->kind == STEP_HEAD || t->kind == STEP_TAILS)
 		t->yes = cs->call.head;
 	return done;

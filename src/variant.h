@@ -89,7 +89,8 @@ struct lookup_call {
 #define STEPS_END(c)                                                           \
 	}                                                                      \
 	*done = true;                                                          \
-	return STEP_NKINDS /* fell off the end: the executor reports it */
+	(c)->pc = -__LINE__;                                                   \
+	return STEP_NKINDS /* fell off the end: the executor reports the line */
 
 struct variant {
 	const char *name;   /* as written in programs: "v5.9" */

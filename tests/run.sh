@@ -55,6 +55,7 @@ tsan() {
 
 part unit build/test-unit
 part cli sh tests/cli.sh build/pagerace
+part variants sh tests/variants.sh build/pagerace
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 part asan-unit build/asan/test-unit
 part asan-cli sh tests/cli.sh build/asan/pagerace

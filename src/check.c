@@ -52,7 +52,7 @@ bool check_step(struct mm *mm, struct verdict *v, int step)
 		snprintf(v->detail, sizeof(v->detail), "p%d put with refcount 0", pfn);
 		return violation(v, VERDICT_REFCOUNT_UNDERFLOW, step);
 	case MM_BUG_USE_AFTER_FREE:
-		snprintf(v->detail, sizeof(v->detail), "p%d used with refcount 0", pfn);
+		snprintf(v->detail, sizeof(v->detail), "p%d used after it was freed", pfn);
 		return violation(v, VERDICT_USE_AFTER_FREE, step);
 	case MM_BUG_LOOKUP_STALE:
 		/* The caller would use a page that left the cache, freed or

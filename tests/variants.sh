@@ -39,7 +39,7 @@ expect 1 'use-after-free' explore --variant-file variants/examples/codetag-51ff4
 expect 0 'explored: [0-9]+ schedules, violations: 0' explore --variant-file variants/examples/codetag-51ff4d7486f0.c --preemptions 3 "$story"
 expect 0 'explored: [0-9]+ schedules, violations: 0' explore --variant-file variants/examples/codetag-fixed.c --preemptions 8 "$story"
 expect 1 'returned by a lookup whose slot no longer holds it' explore --variant-file variants/examples/lookup-no-recheck.c --preemptions 2 --out "$tmp" "$story"
-expect 1 'p0 used with refcount 0' explore --variant-file variants/examples/lookup-get-page.c --preemptions 1 --out "$tmp" "$story"
+expect 1 'p0 used after it was freed' explore --variant-file variants/examples/lookup-get-page.c --preemptions 1 --out "$tmp" "$story"
 expect 0 'explored: [0-9]+ schedules, violations: 0' explore --variant v6.2 --preemptions 8 "$story"
 # The fixed codetag against every small program.
 expect 0 'explored: [0-9]+ schedules, violations: 0' explore --all-programs --cpus 2 --ops 2 --preemptions 2 --variant-file variants/examples/codetag-fixed.c

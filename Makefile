@@ -130,4 +130,7 @@ build/bench-replay-rate: $(SRC) bench/replay_rate.c $(HDR) build/.deps
 bench: build/bench-replay-rate build/pagerace build/.fuzzdeps
 	bash bench/bench.sh build/bench-replay-rate
 
-.PHONY: bench
+bench-variants: build/pagerace build/.fuzzdeps
+	bash bench/variant-examples.sh
+
+.PHONY: bench bench-variants

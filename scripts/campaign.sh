@@ -33,6 +33,12 @@ touch "$STATE/stats.tsv" "$STATE/signatures.tsv"
 [ -s "$STATE/stats.tsv" ] ||
 	printf 'elapsed\tvariant\texecs\texecs_per_s\tcoverage\tcorpus\tunique\tduplicates\n' >"$STATE/stats.tsv"
 before=$(cat "$STATE/elapsed" 2>/dev/null || echo 0)
+# A fuzzer counts its executions from 0 at each start: what earlier runs of
+# the campaign did is added from the state, so the counts go on.
+declare -A execs_before
+for v in $VARIANTS; do
+	execs_before[$v]=$(awk -F'\t' -v v="$v" '$2 == v { e = $3 } END { print e + 0 }' "$STATE/stats.tsv")
+done
 start=$(date +%s)
 pids=()
 stopping=
@@ -132,6 +138,7 @@ status() {
 		uniq=$(awk -F'\t' -v v="$v" '$2 == v' "$STATE/signatures.tsv" | wc -l)
 		dups=$(awk -F'\t' -v v="$v" '$2 == v { d += $4 } END { print d + 0 }' "$STATE/signatures.tsv")
 		set -- ${f:-0 0 0 0}
+		set -- $(($1 + ${execs_before[$v]})) "$2" "$3" "$4"
 		printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(now)" "$v" "$1" "$2" "$3" "$4" "$uniq" "$dups" \
 			>>"$STATE/stats.tsv"
 		line="$line $v: $1 execs, $2/s, cov $3, corpus $4, crashes $uniq (+$dups dup) |"

@@ -53,6 +53,11 @@ FIND_GET_PAGE(generic_find_get_page)
 	STEPS_END(call);
 }
 
+void generic_put_page(struct mm *mm, struct page *page)
+{
+	put_page(mm, page);
+}
+
 /* Somebody else's speculative reference will free page 0 alone with its
  * last put_page; free the rest of the block here, upper half first
  * (e320d3012d25). */

@@ -113,6 +113,8 @@ struct variant {
  * does, the freeing of a block's tail pages that e320d3012d25 added, and the
  * allocation tag read of the codetag series. */
 FIND_GET_PAGE(generic_find_get_page);
+/* put_page (page_ref.h) as a function a variant can point at. */
+void generic_put_page(struct mm *mm, struct page *page);
 /* The correct __free_pages (variants/v6.2.c), for variants that change
  * something else. */
 FREE_PAGES(free_pages_v6_2);

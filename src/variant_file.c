@@ -52,7 +52,7 @@ static const char *interface_broken(const struct variant *v)
 	if (!v->free_pages)
 		return "has no .free_pages (free_pages_v6_2 is the correct one)";
 	if (!v->put_page)
-		return "has no .put_page (put_page is the correct one)";
+		return "has no .put_page (generic_put_page is the correct one)";
 	return NULL;
 }
 

@@ -12,5 +12,5 @@ const struct variant VARIANT = {
 	.racy_refcount = true,
 	.find_get_page = generic_find_get_page,
 	.free_pages = free_pages_v6_2,
-	.put_page = put_page,
+	.put_page = generic_put_page,
 };

@@ -28,5 +28,5 @@ const struct variant VARIANT = {
 	.commit = "e320d3012d25",
 	.find_get_page = generic_find_get_page,
 	.free_pages = free_pages,
-	.put_page = put_page,
+	.put_page = generic_put_page,
 };

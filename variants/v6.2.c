@@ -23,5 +23,5 @@ const struct variant VARIANT = {
 	.commit = "462a8e08e0e6",
 	.find_get_page = generic_find_get_page,
 	.free_pages = free_pages_v6_2,
-	.put_page = put_page,
+	.put_page = generic_put_page,
 };

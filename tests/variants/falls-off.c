@@ -19,5 +19,5 @@ const struct variant VARIANT = {
 	.name = "falls-off",
 	.find_get_page = generic_find_get_page,
 	.free_pages = free_pages,
-	.put_page = put_page,
+	.put_page = generic_put_page,
 };

@@ -4,5 +4,5 @@
 const struct variant VARIANT = {
 	.name = "no-free-pages",
 	.find_get_page = generic_find_get_page,
-	.put_page = put_page,
+	.put_page = generic_put_page,
 };

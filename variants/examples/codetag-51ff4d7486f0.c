@@ -38,5 +38,5 @@ const struct variant VARIANT = {
 	.commit = "51ff4d7486f0",
 	.find_get_page = generic_find_get_page,
 	.free_pages = free_pages,
-	.put_page = put_page,
+	.put_page = generic_put_page,
 };

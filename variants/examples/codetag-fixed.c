@@ -26,5 +26,5 @@ const struct variant VARIANT = {
 	.commit = "mm/codetag: move tag retrieval back upfront in __free_pages()",
 	.find_get_page = generic_find_get_page,
 	.free_pages = free_pages,
-	.put_page = put_page,
+	.put_page = generic_put_page,
 };

@@ -30,5 +30,5 @@ const struct variant VARIANT = {
 	.commit = "find_get_page with get_page for get_page_unless_zero",
 	.find_get_page = find_get_page,
 	.free_pages = free_pages_v6_2,
-	.put_page = put_page,
+	.put_page = generic_put_page,
 };

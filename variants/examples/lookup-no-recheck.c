@@ -27,5 +27,5 @@ const struct variant VARIANT = {
 	.commit = "find_get_page without the recheck of e286781d5f2e",
 	.find_get_page = find_get_page,
 	.free_pages = free_pages_v6_2,
-	.put_page = put_page,
+	.put_page = generic_put_page,
 };

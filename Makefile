@@ -11,9 +11,11 @@ CLI_FLAGS = -Isrc -rdynamic -DPAGERACE_CC='"$(CC)"' -DPAGERACE_SRC='"$(CURDIR)/s
 ASAN := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 TSAN := -O1 -g -fsanitize=thread
 
-# The library: every src/*.c but the command line's main.c, and the
-# built-in kernel variants, one file each.
-SRC := $(filter-out src/main.c,$(sort $(wildcard src/*.c))) $(sort $(wildcard variants/*.c))
+# The library: every src/*.c but the command line's (main.c, and
+# variant_file.c, which loads users' variant files), and the built-in
+# kernel variants, one file each.
+CLI_SRC := src/main.c src/variant_file.c
+SRC := $(filter-out $(CLI_SRC),$(sort $(wildcard src/*.c))) $(sort $(wildcard variants/*.c))
 HDR := $(wildcard src/*.h)
 TESTS := tests/main.c tests/test_model.c tests/test_program.c tests/test_exec.c tests/test_fuzz.c tests/test_explore.c
 DEPS := gcc make libc6-dev libasan8 libubsan1 libtsan2
@@ -67,23 +69,23 @@ build/.fuzzdeps: scripts/install-deps.sh Makefile build/.deps
 	@sh scripts/install-deps.sh $(FUZZ_DEPS)
 	@touch $@
 
-build/pagerace: $(SRC) src/main.c $(HDR) build/.deps
-	$(CC) $(WARN) $(CFLAGS) $(CLI_FLAGS) -o $@ $(SRC) src/main.c $(LDLIBS)
+build/pagerace: $(SRC) $(CLI_SRC) $(HDR) build/.deps
+	$(CC) $(WARN) $(CFLAGS) $(CLI_FLAGS) -o $@ $(SRC) $(CLI_SRC) $(LDLIBS)
 
 build/test-unit: $(SRC) $(TESTS) $(HDR) tests/test.h build/.deps
 	$(CC) $(WARN) $(CFLAGS) -Isrc -o $@ $(SRC) $(TESTS) $(LDLIBS)
 
-build/asan/pagerace: $(SRC) src/main.c $(HDR) build/.deps
+build/asan/pagerace: $(SRC) $(CLI_SRC) $(HDR) build/.deps
 	@mkdir -p build/asan
-	$(CC) $(WARN) $(ASAN) $(CLI_FLAGS) -o $@ $(SRC) src/main.c $(LDLIBS)
+	$(CC) $(WARN) $(ASAN) $(CLI_FLAGS) -o $@ $(SRC) $(CLI_SRC) $(LDLIBS)
 
 build/asan/test-unit: $(SRC) $(TESTS) $(HDR) tests/test.h build/.deps
 	@mkdir -p build/asan
 	$(CC) $(WARN) $(ASAN) -Isrc -o $@ $(SRC) $(TESTS) $(LDLIBS)
 
-build/tsan/pagerace: $(SRC) src/main.c $(HDR) build/.deps
+build/tsan/pagerace: $(SRC) $(CLI_SRC) $(HDR) build/.deps
 	@mkdir -p build/tsan
-	$(CC) $(WARN) $(TSAN) $(CLI_FLAGS) -o $@ $(SRC) src/main.c $(LDLIBS)
+	$(CC) $(WARN) $(TSAN) $(CLI_FLAGS) -o $@ $(SRC) $(CLI_SRC) $(LDLIBS)
 
 # A variant file is checked against the interface first, for a clear
 # message; then compiled into the target.

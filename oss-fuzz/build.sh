@@ -16,11 +16,11 @@ target=pagerace_v6_2
 obj=$WORK/pagerace
 mkdir -p "$obj/src" "$obj/variants" "$obj/fuzz"
 
-# The library is every src/*.c but the command line's main.c, and the
-# built-in kernel variants in variants/*.c.
+# The library is every src/*.c but the command line's (main.c and
+# variant_file.c), and the built-in kernel variants in variants/*.c.
 objs=
 for f in src/*.c variants/*.c fuzz/target.c fuzz/feedback.c; do
-	[ "$f" = src/main.c ] && continue
+	case "$f" in src/main.c | src/variant_file.c) continue ;; esac
 	$CC $CFLAGS -std=gnu11 -Isrc -DPAGERACE_VARIANT='"v6.2"' -c "$f" -o "$obj/${f%.c}.o"
 	objs="$objs $obj/${f%.c}.o"
 done

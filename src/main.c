@@ -494,6 +494,15 @@ static int cmd_check_variant(int argc, char **argv)
 	return 0;
 }
 
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	{ "replay", cmd_replay },   { "show", cmd_show },	 { "minimize", cmd_minimize },
+	{ "hunt", cmd_hunt },	    { "stress", cmd_stress },	 { "explore", cmd_explore },
+	{ "check-variant", cmd_check_variant },
+};
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -502,19 +511,8 @@ int main(int argc, char **argv)
 		fputs(help, stdout);
 		return 0;
 	}
-	if (!strcmp(argv[1], "replay"))
-		return cmd_replay(argc - 2, argv + 2);
-	if (!strcmp(argv[1], "show"))
-		return cmd_show(argc - 2, argv + 2);
-	if (!strcmp(argv[1], "minimize"))
-		return cmd_minimize(argc - 2, argv + 2);
-	if (!strcmp(argv[1], "hunt"))
-		return cmd_hunt(argc - 2, argv + 2);
-	if (!strcmp(argv[1], "stress"))
-		return cmd_stress(argc - 2, argv + 2);
-	if (!strcmp(argv[1], "explore"))
-		return cmd_explore(argc - 2, argv + 2);
-	if (!strcmp(argv[1], "check-variant"))
-		return cmd_check_variant(argc - 2, argv + 2);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 2, argv + 2);
 	return bad_usage("unknown command '%s'", argv[1]);
 }

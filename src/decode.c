@@ -147,9 +147,7 @@ void program_decode(struct program *prog, const uint8_t *data, size_t len)
 	for (size_t i = 1; i + 1 < ops_end; i += 2)
 		decode_op(&d, ncpus, data[i], data[i + 1]);
 	for (int c = 0; c < ncpus; c++)
-		for (int h = 0; h < d.nhandles[c]; h++)
-			while (d.ledger[c][h].live && prog->nops[c] < PR_MAX_OPS)
-				release(&d, c, h, true);
+		prog->nops[c] = (uint8_t)ops_release_owed(prog->ops[c], prog->nops[c]);
 	for (size_t i = ops_end; i < ops_end + nsched; i++) {
 		int cpu = (data[i] & 3) % ncpus;
 
@@ -158,44 +156,72 @@ void program_decode(struct program *prog, const uint8_t *data, size_t len)
 	}
 }
 
+/* ops through the contract's ledger, one per handle; false at the first
+ * op that breaks the contract. */
+static bool ledger_scan(const struct op *ops, int nops, struct ledger ledger[PR_HANDLES])
+{
+	memset(ledger, 0, PR_HANDLES * sizeof(*ledger));
+	for (int i = 0; i < nops; i++) {
+		const struct op *op = &ops[i];
+		struct ledger *l = &ledger[op->handle];
+
+		switch (op->kind) {
+		case OP_GET:
+		case OP_ALLOC:
+			if (l->live) /* a handle overwritten while it owes */
+				return false;
+			*l = (struct ledger){ .live = true, .from_alloc = op->kind == OP_ALLOC,
+					      .pinless = op->kind == OP_ALLOC && op->order && !op->comp,
+					      .refs = op->kind == OP_GET };
+			break;
+		case OP_REF:
+			if (!l->live || l->pinless)
+				return false;
+			l->refs++;
+			break;
+		case OP_PUT:
+			if (!l->live || l->refs == 0)
+				return false;
+			l->refs--;
+			break;
+		case OP_FREE:
+			if (!l->live || !l->from_alloc || l->freed)
+				return false;
+			l->freed = true;
+			break;
+		default:
+			continue;
+		}
+		l->live = l->refs > 0 || (l->from_alloc && !l->freed);
+	}
+	return true;
+}
+
+bool ops_keep_contract(const struct op *ops, int nops)
+{
+	struct ledger ledger[PR_HANDLES];
+
+	return ledger_scan(ops, nops, ledger);
+}
+
+int ops_release_owed(struct op *ops, int nops)
+{
+	struct ledger ledger[PR_HANDLES];
+
+	ledger_scan(ops, nops, ledger);
+	for (int h = 0; h < PR_HANDLES; h++) {
+		for (int r = 0; r < ledger[h].refs && nops < PR_MAX_OPS; r++)
+			ops[nops++] = (struct op){ .kind = OP_PUT, .handle = (uint8_t)h };
+		if (ledger[h].from_alloc && !ledger[h].freed && nops < PR_MAX_OPS)
+			ops[nops++] = (struct op){ .kind = OP_FREE, .handle = (uint8_t)h };
+	}
+	return nops;
+}
+
 bool program_keeps_contract(const struct program *prog)
 {
-	for (int c = 0; c < PR_MAX_CPUS; c++) {
-		struct ledger ledger[PR_HANDLES] = { 0 };
-
-		for (int i = 0; i < prog->nops[c]; i++) {
-			const struct op *op = &prog->ops[c][i];
-			struct ledger *l = &ledger[op->handle];
-
-			switch (op->kind) {
-			case OP_GET:
-			case OP_ALLOC:
-				if (l->live) /* a handle overwritten while it owes */
-					return false;
-				*l = (struct ledger){ .live = true, .from_alloc = op->kind == OP_ALLOC,
-						      .pinless = op->kind == OP_ALLOC && op->order && !op->comp,
-						      .refs = op->kind == OP_GET };
-				break;
-			case OP_REF:
-				if (!l->live || l->pinless)
-					return false;
-				l->refs++;
-				break;
-			case OP_PUT:
-				if (!l->live || l->refs == 0)
-					return false;
-				l->refs--;
-				break;
-			case OP_FREE:
-				if (!l->live || !l->from_alloc || l->freed)
-					return false;
-				l->freed = true;
-				break;
-			default:
-				continue;
-			}
-			l->live = l->refs > 0 || (l->from_alloc && !l->freed);
-		}
-	}
+	for (int c = 0; c < PR_MAX_CPUS; c++)
+		if (!ops_keep_contract(prog->ops[c], prog->nops[c]))
+			return false;
 	return true;
 }

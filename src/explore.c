@@ -223,18 +223,7 @@ struct enumeration {
 	long n, cap;
 };
 
-struct ledger {
-	bool from_alloc, freed, pinless;
-	int refs;
-};
-
-static bool ledger_live(const struct ledger *l)
-{
-	return l->refs > 0 || (l->from_alloc && !l->freed);
-}
-
-static void add_cpu_prog(struct enumeration *e, const struct op *ops, int nops, const struct ledger *led,
-			 int nhandles)
+static void add_cpu_prog(struct enumeration *e, const struct op *ops, int nops)
 {
 	struct cpu_prog *p;
 
@@ -245,20 +234,13 @@ static void add_cpu_prog(struct enumeration *e, const struct op *ops, int nops, 
 			abort();
 	}
 	p = &e->list[e->n++];
-	p->nops = (uint8_t)nops;
 	memcpy(p->ops, ops, (size_t)nops * sizeof(*ops));
-	/* What the contract still asks: a put per ref, then the free. */
-	for (int h = 0; h < nhandles && p->nops < PR_MAX_OPS; h++) {
-		for (int r = 0; r < led[h].refs && p->nops < PR_MAX_OPS; r++)
-			p->ops[p->nops++] = (struct op){ .kind = OP_PUT, .handle = (uint8_t)h };
-		if (led[h].from_alloc && !led[h].freed && p->nops < PR_MAX_OPS)
-			p->ops[p->nops++] = (struct op){ .kind = OP_FREE, .handle = (uint8_t)h };
-	}
+	p->nops = (uint8_t)ops_release_owed(p->ops, nops);
 }
 
-/* Every sequence of 1..left more ops that keeps the contract. */
-static void enumerate_ops(struct enumeration *e, struct op *ops, int nops, int left, struct ledger *led,
-			  int nhandles)
+/* Every sequence of 1..left more ops that keeps the contract: new handles
+ * from the fixed ops, then ref, put and free on each handle so far. */
+static void enumerate_ops(struct enumeration *e, struct op *ops, int nops, int left, int nhandles)
 {
 	static const struct op fixed[] = {
 		{ .kind = OP_LOOKUP },	       { .kind = OP_REMOVE },
@@ -267,10 +249,9 @@ static void enumerate_ops(struct enumeration *e, struct op *ops, int nops, int l
 		{ .kind = OP_ALLOC, .order = 1, .comp = true },
 		{ .kind = OP_ALLOC, .order = 2 }, { .kind = OP_ALLOC, .order = 2, .comp = true },
 	};
-	struct ledger saved;
 
 	if (nops)
-		add_cpu_prog(e, ops, nops, led, nhandles);
+		add_cpu_prog(e, ops, nops);
 	if (!left)
 		return;
 	for (size_t i = 0; i < sizeof(fixed) / sizeof(*fixed); i++) {
@@ -279,29 +260,14 @@ static void enumerate_ops(struct enumeration *e, struct op *ops, int nops, int l
 		if (new_handle && nhandles == PR_HANDLES)
 			continue;
 		ops[nops] = fixed[i];
-		if (new_handle) {
-			ops[nops].handle = (uint8_t)nhandles;
-			led[nhandles] = (struct ledger){ .from_alloc = fixed[i].kind == OP_ALLOC,
-							 .refs = fixed[i].kind == OP_GET,
-							 .pinless = fixed[i].order && !fixed[i].comp };
-		}
-		enumerate_ops(e, ops, nops + 1, left - 1, led, nhandles + new_handle);
+		ops[nops].handle = (uint8_t)(new_handle ? nhandles : 0);
+		enumerate_ops(e, ops, nops + 1, left - 1, nhandles + new_handle);
 	}
 	for (int h = 0; h < nhandles; h++) {
-		struct ledger *l = &led[h];
-
-		if (!ledger_live(l))
-			continue;
-		saved = *l;
 		for (int kind = OP_REF; kind <= OP_FREE; kind++) {
-			if ((kind == OP_REF && l->pinless) || (kind == OP_PUT && !l->refs) ||
-			    (kind == OP_FREE && (!l->from_alloc || l->freed)))
-				continue;
 			ops[nops] = (struct op){ .kind = (uint8_t)kind, .handle = (uint8_t)h };
-			l->refs += kind == OP_REF ? 1 : kind == OP_PUT ? -1 : 0;
-			l->freed |= kind == OP_FREE;
-			enumerate_ops(e, ops, nops + 1, left - 1, led, nhandles);
-			*l = saved;
+			if (ops_keep_contract(ops, nops + 1))
+				enumerate_ops(e, ops, nops + 1, left - 1, nhandles);
 		}
 	}
 }
@@ -327,7 +293,6 @@ void explore_programs(struct exec *x, int cpus, int ops, const struct explore_op
 		      struct explore_result *r, long *programs)
 {
 	struct enumeration e = { 0 };
-	struct ledger led[PR_HANDLES];
 	struct op buf[PR_MAX_OPS];
 	struct search *s = malloc(sizeof(*s));
 	struct program prog;
@@ -336,7 +301,7 @@ void explore_programs(struct exec *x, int cpus, int ops, const struct explore_op
 		abort();
 	memset(r, 0, sizeof(*r));
 	*programs = 0;
-	enumerate_ops(&e, buf, 0, ops, led, 0);
+	enumerate_ops(&e, buf, 0, ops, 0);
 	search_init(s, x, o, r);
 	program_init(&prog);
 	prog.npages = 4;

@@ -79,6 +79,13 @@ void program_decode(struct program *prog, const uint8_t *data, size_t len);
  * is taken on a non-compound block of order > 0 by its owner. */
 bool program_keeps_contract(const struct program *prog);
 
+/* The same for one cpu's ops (a prefix keeps it if no op breaks it). */
+bool ops_keep_contract(const struct op *ops, int nops);
+
+/* Append what ops still owe, handle by handle: a put per ref, then the
+ * free; at most PR_MAX_OPS ops in all.  Returns the new count. */
+int ops_release_owed(struct op *ops, int nops);
+
 /* Text or bytes?  Text has no control bytes but tab, CR and LF, and a
  * directive or a comment at the start of some line; anything else is the
  * binary form. */

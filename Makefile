@@ -5,18 +5,24 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 WARN := -std=gnu11 -Wall -Wextra -Wshadow -Wno-unused-parameter
 LDLIBS := -lpthread -ldl
+INC := -Ishim -Isrc
 # The command line compiles users' variant files (--variant-file) with the
 # same compiler against these headers, and exports its symbols to them.
-CLI_FLAGS = -Isrc -rdynamic -DPAGERACE_CC='"$(CC)"' -DPAGERACE_SRC='"$(CURDIR)/src"'
+CLI_FLAGS = $(INC) -rdynamic -DPAGERACE_CC='"$(CC)"' -DPAGERACE_ROOT='"$(CURDIR)"'
 ASAN := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 TSAN := -O1 -g -fsanitize=thread
 
 # The library: every src/*.c but the command line's (main.c, and
-# variant_file.c, which loads users' variant files), and the built-in
-# kernel variants, one file each.
+# variant_file.c, which loads users' variant files) and variant_defaults.c
+# (compiled once per variant), and the built-in kernel variants, one file
+# each, each built as two units (scripts/variant-wrap.sh).
 CLI_SRC := src/main.c src/variant_file.c
-SRC := $(filter-out $(CLI_SRC),$(sort $(wildcard src/*.c))) $(sort $(wildcard variants/*.c))
-HDR := $(wildcard src/*.h)
+VARIANT_SRC := $(sort $(wildcard variants/*.c))
+variant_id = $(subst -,_,$(subst .,_,$(basename $(notdir $(1)))))
+GEN_SRC := $(foreach f,$(VARIANT_SRC),build/gen/variant-$(notdir $(f)) build/gen/defaults-$(notdir $(f)))
+LIB_SRC := $(filter-out $(CLI_SRC) src/variant_defaults.c,$(sort $(wildcard src/*.c)))
+SRC := $(LIB_SRC) $(GEN_SRC)
+HDR := $(wildcard src/*.h) $(wildcard shim/linux/*.h shim/pagerace/*.h) src/variant_defaults.c $(VARIANT_SRC)
 TESTS := tests/main.c tests/test_model.c tests/test_program.c tests/test_exec.c tests/test_fuzz.c tests/test_explore.c
 DEPS := gcc make libc6-dev libasan8 libubsan1 libtsan2
 FUZZ_DEPS := clang-19 libclang-rt-19-dev llvm-19 afl++ gnuplot-nox
@@ -37,6 +43,7 @@ override VARIANT := file-$(basename $(notdir $(VARIANT_FILE)))
 override VARIANTS := $(VARIANT)
 VARIANT_DEF := -DPAGERACE_VARIANT_FILE
 VARIANT_ARGS := --variant-file $(VARIANT_FILE)
+FILE_GEN := build/gen/file/variant-$(notdir $(VARIANT_FILE)) build/gen/file/defaults-$(notdir $(VARIANT_FILE))
 else
 $(if $(filter $(VARIANT),$(ALL_VARIANTS)),,$(error VARIANT must be one of $(ALL_VARIANTS), not '$(VARIANT)'))
 VARIANT_DEF := -DPAGERACE_VARIANT='"$(VARIANT)"'
@@ -60,6 +67,9 @@ FUZZ_CFLAGS := -O2 -g -fno-omit-frame-pointer
 
 all: build/pagerace
 
+build/gen/variant-%.c build/gen/defaults-%.c: variants/%.c scripts/variant-wrap.sh
+	@sh scripts/variant-wrap.sh $< $(call variant_id,$<) build/gen
+
 build/.deps: scripts/install-deps.sh Makefile
 	@mkdir -p build
 	@sh scripts/install-deps.sh $(DEPS)
@@ -73,7 +83,7 @@ build/pagerace: $(SRC) $(CLI_SRC) $(HDR) build/.deps
 	$(CC) $(WARN) $(CFLAGS) $(CLI_FLAGS) -o $@ $(SRC) $(CLI_SRC) $(LDLIBS)
 
 build/test-unit: $(SRC) $(TESTS) $(HDR) tests/test.h build/.deps
-	$(CC) $(WARN) $(CFLAGS) -Isrc -o $@ $(SRC) $(TESTS) $(LDLIBS)
+	$(CC) $(WARN) $(CFLAGS) $(INC) -o $@ $(SRC) $(TESTS) $(LDLIBS)
 
 build/asan/pagerace: $(SRC) $(CLI_SRC) $(HDR) build/.deps
 	@mkdir -p build/asan
@@ -81,7 +91,7 @@ build/asan/pagerace: $(SRC) $(CLI_SRC) $(HDR) build/.deps
 
 build/asan/test-unit: $(SRC) $(TESTS) $(HDR) tests/test.h build/.deps
 	@mkdir -p build/asan
-	$(CC) $(WARN) $(ASAN) -Isrc -o $@ $(SRC) $(TESTS) $(LDLIBS)
+	$(CC) $(WARN) $(ASAN) $(INC) -o $@ $(SRC) $(TESTS) $(LDLIBS)
 
 build/tsan/pagerace: $(SRC) $(CLI_SRC) $(HDR) build/.deps
 	@mkdir -p build/tsan
@@ -93,8 +103,9 @@ $(FUZZ_BIN): $(SRC) $(FUZZ_SRC) $(HDR) fuzz/feedback.h build/.fuzzdeps $(VARIANT
 		$(if $(VARIANT_FILE),build/pagerace)
 	@mkdir -p $(dir $@)
 	$(if $(VARIANT_FILE),@build/pagerace check-variant $(VARIANT_FILE))
-	$(FUZZ_CC_$(ENGINE)) $(WARN) $(FUZZ_CFLAGS) -Isrc $(VARIANT_DEF) \
-		-o $@ $(SRC) $(VARIANT_FILE) $(FUZZ_SRC) $(LDLIBS)
+	$(if $(VARIANT_FILE),@sh scripts/variant-wrap.sh $(VARIANT_FILE) file build/gen/file)
+	$(FUZZ_CC_$(ENGINE)) $(WARN) $(FUZZ_CFLAGS) $(INC) -DPAGERACE_FUZZ $(VARIANT_DEF) \
+		-o $@ $(SRC) $(FILE_GEN) $(FUZZ_SRC) $(LDLIBS)
 
 fuzz: $(FUZZ_BIN) build/pagerace
 	@VARIANT=$(VARIANT) VARIANT_ARGS="$(VARIANT_ARGS)" SANITIZER=$(SANITIZER) ENGINE=$(ENGINE) \
@@ -127,7 +138,7 @@ print-src:
 .PHONY: all check fuzz campaign print-src
 
 build/bench-replay-rate: $(SRC) bench/replay_rate.c $(HDR) build/.deps
-	$(CC) $(WARN) $(CFLAGS) -Isrc -o $@ $(SRC) bench/replay_rate.c $(LDLIBS)
+	$(CC) $(WARN) $(CFLAGS) $(INC) -o $@ $(SRC) bench/replay_rate.c $(LDLIBS)
 
 bench: build/bench-replay-rate build/pagerace build/.fuzzdeps
 	bash bench/bench.sh build/bench-replay-rate

@@ -14,8 +14,8 @@
 /* The variant: a built-in one by name, or the one a user's variant file
  * compiled in with the target defines (make fuzz VARIANT_FILE=...). */
 #if defined(PAGERACE_VARIANT_FILE)
-extern const struct variant pagerace_variant;
-#define FIND_VARIANT() (&pagerace_variant)
+extern const struct variant pr_file_variant;
+#define FIND_VARIANT() (&pr_file_variant)
 #elif defined(PAGERACE_VARIANT)
 #define FIND_VARIANT() variant_by_name(PAGERACE_VARIANT, (int)strlen(PAGERACE_VARIANT))
 #else

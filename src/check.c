@@ -15,6 +15,7 @@ const char *const verdict_names[NR_VERDICTS] = {
 	[VERDICT_USE_AFTER_FREE] = "use-after-free",
 	[VERDICT_BUDDY_CORRUPT] = "buddy-corrupt",
 	[VERDICT_STUCK] = "stuck",
+	[VERDICT_BUG] = "bug",
 };
 
 int verdict_by_name(const char *name, int len)
@@ -37,9 +38,8 @@ static bool violation(struct verdict *v, int kind, int step)
 	return false;
 }
 
-bool check_step(struct mm *mm, struct verdict *v, int step)
+bool check_step(struct mm *mm, struct verdict *v, int step, bool buddy)
 {
-	struct mm_trace t;
 	int pfn;
 
 	switch (mm_first_bug(mm, &pfn)) {
@@ -63,11 +63,16 @@ bool check_step(struct mm *mm, struct verdict *v, int step)
 	case MM_BUG_BUDDY_CORRUPT:
 		snprintf(v->detail, sizeof(v->detail), "p%d freed as a misaligned block", pfn);
 		return violation(v, VERDICT_BUDDY_CORRUPT, step);
+	case MM_BUG_BUG:
+		if (pfn >= 0)
+			snprintf(v->detail, sizeof(v->detail), "%s, page p%d", mm->bug_what, pfn);
+		else
+			snprintf(v->detail, sizeof(v->detail), "%s", mm->bug_what);
+		return violation(v, VERDICT_BUG, step);
 	}
 	/* The free lists change only when a step allocates or frees; the
 	 * end of an execution (step 0) recounts them whatever happened. */
-	mm_trace_get(mm, &t);
-	if ((step == 0 || t.alloc_pfn >= 0 || t.free_lo >= 0) &&
+	if ((step == 0 || buddy) &&
 	    !buddy_is_valid(mm, v->detail, sizeof(v->detail)))
 		return violation(v, VERDICT_BUDDY_CORRUPT, step);
 	return true;

@@ -17,6 +17,7 @@ enum verdict_kind {
 	VERDICT_USE_AFTER_FREE,     /* ref or put on a page whose count is 0 */
 	VERDICT_BUDDY_CORRUPT,      /* free lists overlapping, misaligned, unmerged */
 	VERDICT_STUCK,              /* the step bound ran out */
+	VERDICT_BUG,                /* BUG_ON or VM_BUG_ON_PAGE fired in kernel code */
 	NR_VERDICTS
 };
 
@@ -24,7 +25,7 @@ struct verdict {
 	int kind;         /* enum verdict_kind */
 	int count;        /* lost-pages: how many */
 	int step;         /* the step that showed it; 0 for the end */
-	char detail[200]; /* which pages, in words */
+	char detail[200]; /* which pages, in words; for bug, what fired where */
 };
 
 extern const char *const verdict_names[NR_VERDICTS];
@@ -35,9 +36,9 @@ int verdict_by_name(const char *name, int len);
 void verdict_ok(struct verdict *v);
 
 /* What the step just taken broke, if anything: the bug the model reported,
- * then the buddy invariants when the step allocated or freed (step 0, the
- * end: always).  False when a violation was recorded in v. */
-bool check_step(struct mm *mm, struct verdict *v, int step);
+ * then the buddy invariants when the step allocated or freed (buddy; step
+ * 0, the end: always).  False when a violation was recorded in v. */
+bool check_step(struct mm *mm, struct verdict *v, int step, bool buddy);
 
 /* After the program ended and its references were dropped: every page must
  * be free again.  False when pages were lost. */

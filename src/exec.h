@@ -1,5 +1,6 @@
-/* exec.h: the executor: runs a program on the model, one step per call from
- * the scheduler, records the trace, and asks the checker after each step.
+/* exec.h: the executor: runs a program on the model, each cpu its ops as
+ * plain C on its own scheduler thread, and records the trace, step by step,
+ * as the shim's primitives take their scheduling points.
  * Entry points: exec_new, exec_run.
  *
  * An execution owns nothing per run: the model, the cpus' states and the
@@ -8,6 +9,8 @@
  */
 #ifndef PAGERACE_EXEC_H
 #define PAGERACE_EXEC_H
+
+#include <setjmp.h>
 
 #include "check.h"
 #include "mm.h"
@@ -24,32 +27,46 @@ struct handle {
 	int refs;          /* references not yet dropped by put */
 };
 
+/* One step as the trace shows it: the primitive that took its point, where
+ * the kernel code called it, and what it did. */
+struct trace_step {
+	const struct pr_site *site;
+	uint8_t cpu, kind, op;    /* cpu, enum step_kind, index of the op */
+	bool yes;                 /* get: succeeded; recheck: same page; flag test: set; link: linked */
+	int16_t page;             /* the page stepped on (first of an allocation), -1 none */
+	int16_t slot;             /* the slot read or written, -1 none */
+	int16_t ref_pfn;          /* the refcount changed, -1 none */
+	int16_t ref_old, ref_new;
+	int16_t free_lo, free_hi; /* pages freed, free_lo -1 none */
+	uint8_t order;            /* alloc: the order asked */
+	bool failed_get;          /* a speculative get that saw 0 */
+};
+
+/* A cpu of the execution, as its thread sees it (pr_self). */
 struct cpu_state {
-	int pc;            /* the op in progress; nops when finished */
-	int phase;         /* the op's next step */
-	struct page *page; /* the page the op holds in hand */
-	struct lookup_call lookup;
-	struct free_pages_call call;
+	struct exec *x;
+	int cpu;
+	int pc;                  /* the op in progress */
+	struct trace_step *step; /* the open step, NULL before the first point */
+	bool claims_ref;         /* ref and put: the op holds a reference */
+	bool in_put_page;        /* inside the variant's put_page */
+	int last_load;           /* the page its last xas_load saw, for the recheck */
+	unsigned long op_clock;  /* pr_mm->clock when the op began */
+	uint64_t seen;           /* hash of what the cpu observed since its op began */
+	uint64_t chaos_rng;      /* stress --chaos */
 	struct handle handles[PR_HANDLES];
 };
 
-/* One step as the trace shows it. */
-struct trace_step {
-	uint8_t cpu, kind, op; /* cpu, enum step_kind, index of the op */
-	bool yes;              /* get: succeeded; recheck: same page; link: linked; head: PageHead */
-	int16_t page;          /* the page stepped on, -1 none */
-	int16_t slot;          /* the slot read or written, -1 none */
-	int16_t ref_pfn;       /* the refcount change of the step, ref_pfn -1 none */
-	int16_t ref_old, ref_new;
-	int16_t free_lo, free_hi; /* pages freed, free_lo -1 none */
-};
+extern __thread struct cpu_state *pr_self;
 
 struct exec {
 	const struct program *prog;
 	const struct variant *variant;
 	struct cpu_state cpu[PR_MAX_CPUS];
 	int cache_pfn[MM_MAX_SLOTS]; /* what the setup put in each slot */
-	int nsteps;                  /* relaxed atomic: any cpu appends */
+	int nsteps;                  /* relaxed atomic */
+	bool free_running;           /* stress: no scheduler, every cpu at once */
+	bool chaos;                  /* stress --chaos: random yields at the points */
 	struct sched_result sched;
 	struct verdict verdict;
 	/* If set (by explore): the hash of the whole state, model and cpus,
@@ -73,11 +90,26 @@ void exec_run_logged(struct exec *x, const struct program *prog, const struct va
 		     bool tail_continues, uint8_t *alive_log);
 
 /* The parts of exec_run, for runners without the scheduler (stress):
- * prepare returns the cpus that have steps; take_step takes cpu's next step
- * and says whether it has more (any cpus may call it at once, each for its
- * own cpu); finish checks the end after the last step, or stuck. */
+ * prepare returns the cpus that have steps; exec_run_cpu runs cpu's ops
+ * on the calling thread, each point a step (any cpus may run at once);
+ * finish checks the end, or stuck. */
 uint8_t exec_prepare(struct exec *x, const struct program *prog, const struct variant *variant);
-bool exec_take_step(struct exec *x, int cpu);
+void exec_run_cpu(struct exec *x, int cpu);
 void exec_finish(struct exec *x, bool bounded);
+
+/* The calling cpu's execution ends here, with the verdict the model
+ * holds (BUG_ON): its step is closed and it leaves its program. */
+void exec_stop_cpu(void) __attribute__((noreturn));
+
+/* ops.c: the ops of cpu, from its first to its last, as kernel calls. */
+void ops_run(struct cpu_state *cs);
+/* Does the op take no step (a handle that holds nothing)? */
+bool op_is_skipped(const struct cpu_state *cs, const struct op *op);
+
+/* The step in progress of the calling cpu, NULL outside one. */
+static inline struct trace_step *current_step(void)
+{
+	return pr_self ? pr_self->step : NULL;
+}
 
 #endif

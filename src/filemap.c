@@ -1,14 +1,16 @@
 /* filemap.c: the page cache: slots read without locks, the protocol that
- * makes such a read safe, and its three writers.
- * Entry points: page_cache_load, page_cache_unlink, page_cache_link.
- * Never includes anything of pagerace above the model.
+ * makes such a read safe, and its writers.
+ * Entry points: pr_xas_load (xas_load, xas_reload), page_cache_delete,
+ * page_cache_insert.
  *
- * The lockless lookup protocol (find_get_page, since 2.6.27):
- *   1. load:    page = the slot                       (rcu_dereference)
- *   2. get:     get_page_unless_zero(page), else go to 1
- *   3. recheck: the slot still holds page, else put_page(page) and go to 1
+ * The lockless lookup protocol (find_get_page since 2.6.27, find_get_entry,
+ * filemap_get_entry):
+ *   1. load:    page = xas_load, the slot                (acquire)
+ *   2. get:     a speculative get (get_page_unless_zero, folio_try_get),
+ *               else go to 1
+ *   3. recheck: xas_reload still gives page, else put it and go to 1
  * and removal (delete_from_page_cache):
- *   A. unlink:  the slot is emptied                   (rcu_assign_pointer)
+ *   A. unlink:  the slot is emptied                      (release)
  *   B. put:     the cache's reference is dropped; the last one frees the page
  *   C. reuse:   the allocator may hand the page to anyone, at any order
  *
@@ -17,39 +19,87 @@
  * last reference to somebody else's allocation.  Whoever frees a block must
  * therefore never assume its own put_page_testzero was the last one (the
  * leak of 2021, fixed by e320d3012d25), nor read the page after a put that
- * was not the last (CVE-2023-52739, fixed by 462a8e08e0e6).  Each variant
- * writes the lookup as steps (variants/); these helpers are its accesses.
+ * was not the last (CVE-2023-52739, fixed by 462a8e08e0e6).  The lookup is
+ * the variant's (variants/v6.2.c has 6.x's); these are its accesses.
  */
-#include "mm.h"
+#include "exec.h"
 
-struct page *page_cache_load(struct mm *mm, unsigned int slot)
+static void note_slot(unsigned long index, const struct page *entry)
 {
-	struct page *page = __atomic_load_n(&mm->cache.slot[slot], __ATOMIC_ACQUIRE);
+	struct trace_step *t = current_step();
 
-	mm_trace_slot(mm, slot, page);
+	if (!t)
+		return;
+	t->slot = (int16_t)index;
+	t->page = (int16_t)pfn_of(pr_mm, entry);
+}
+
+void *pr_xas_load(struct xa_state *xas, const struct pr_site *site)
+{
+	struct xarray *xa = xas->xa;
+	struct trace_step *t;
+	void *entry = NULL;
+
+	if (xas->xa_index >= xa->xa_size)
+		return NULL;
+	pr_point(site, &xa->xa_slot[xas->xa_index]);
+	entry = __atomic_load_n(&xa->xa_slot[xas->xa_index], __ATOMIC_ACQUIRE);
+	note_slot(xas->xa_index, entry);
+	if ((t = current_step())) {
+		if (site->kind == STEP_LOAD)
+			pr_self->last_load = t->page;
+		else
+			t->yes = t->page == pr_self->last_load;
+	}
+	pr_observe(&entry, sizeof(entry));
+	return entry;
+}
+
+/* Removal A: empty the slot, one point; what it held, whose reference
+ * passes to the caller (step B is the caller's put). */
+struct page *page_cache_delete(struct address_space *mapping, pgoff_t index)
+{
+	struct xarray *xa = &mapping->i_pages;
+	struct page *page;
+
+	pr_point(PR_SITE("page_cache_delete", STEP_UNLINK), &xa->xa_slot[index]);
+	page = __atomic_exchange_n(&xa->xa_slot[index], NULL, __ATOMIC_ACQ_REL);
+	note_slot(index, page);
+	pr_observe(&page, sizeof(page));
 	return page;
 }
 
-/* Empty the slot; returns what it held, whose reference passes to the
- * caller (step A; the caller does step B). */
-struct page *page_cache_unlink(struct mm *mm, unsigned int slot)
+/* add_to_page_cache: publish page in an empty slot, one point; the cache
+ * takes the caller's reference.  An occupied slot makes the caller drop
+ * its new page in the same step: nobody else can have seen it. */
+bool page_cache_insert(struct address_space *mapping, pgoff_t index, struct page *page)
 {
-	return __atomic_exchange_n(&mm->cache.slot[slot], NULL, __ATOMIC_ACQ_REL);
-}
+	struct xarray *xa = &mapping->i_pages;
+	struct trace_step *t;
+	void *empty = NULL;
+	bool linked;
 
-/* Publish page in an empty slot; the cache takes the caller's reference.
- * False when the slot is occupied: the caller keeps its reference. */
-bool page_cache_link(struct mm *mm, unsigned int slot, struct page *page)
-{
-	struct page *empty = NULL;
-
-	return __atomic_compare_exchange_n(&mm->cache.slot[slot], &empty, page, false,
-					   __ATOMIC_RELEASE, __ATOMIC_RELAXED);
+	pr_point(PR_SITE("add_to_page_cache", STEP_LINK), &xa->xa_slot[index]);
+	linked = __atomic_compare_exchange_n(&xa->xa_slot[index], &empty, page, false, __ATOMIC_RELEASE,
+					     __ATOMIC_RELAXED);
+	if ((t = current_step())) {
+		t->slot = (int16_t)index;
+		t->page = (int16_t)pfn_of(pr_mm, page);
+		t->yes = linked;
+	}
+	if (!linked) {
+		__atomic_store_n(&page->_refcount.counter, 0, __ATOMIC_RELAXED);
+		if (t)
+			t->ref_pfn = t->page, t->ref_old = 1, t->ref_new = 0;
+		pr_free_block(page, 0);
+	}
+	pr_observe(&linked, sizeof(linked));
+	return linked;
 }
 
 /* The slot as the checker sees it: a relaxed read that adds no ordering
  * (so it hides no race from TSan) and leaves no trace. */
 struct page *page_cache_peek(struct mm *mm, unsigned int slot)
 {
-	return __atomic_load_n(&mm->cache.slot[slot], __ATOMIC_RELAXED);
+	return __atomic_load_n(&mm->mapping.i_pages.xa_slot[slot], __ATOMIC_RELAXED);
 }

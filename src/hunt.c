@@ -136,20 +136,6 @@ struct stress_run {
 	int cpu_of[PR_MAX_CPUS];
 };
 
-/* rr's chaos mode in small: now and then give up the CPU or spin a little
- * at a step point, so that the other threads get to run in between. */
-static void chaos_point(uint64_t *rng)
-{
-	uint64_t r = next_random(rng);
-
-	if (r % 8 == 0) {
-		sched_yield();
-	} else if (r % 8 == 1) {
-		for (volatile unsigned int spin = (unsigned int)(r >> 32) % 2000; spin; spin--)
-			;
-	}
-}
-
 static void *stress_thread(void *arg)
 {
 	struct stress_run *s = ((void **)arg)[0];
@@ -160,16 +146,8 @@ static void *stress_thread(void *arg)
 		pthread_barrier_wait(&s->start);
 		if (s->quit)
 			return NULL;
-		struct exec *x = s->x;
-		bool more = x->cpu[cpu].pc < x->prog->nops[cpu];
-		int pfn;
-
-		while (more && __atomic_load_n(&x->nsteps, __ATOMIC_RELAXED) < EXEC_MAX_STEPS &&
-		       mm_first_bug(&x->mm, &pfn) == MM_BUG_NONE) {
-			if (s->o->chaos)
-				chaos_point(&rng);
-			more = exec_take_step(x, cpu);
-		}
+		s->x->cpu[cpu].chaos_rng = next_random(&rng) | 1;
+		exec_run_cpu(s->x, cpu);
 		pthread_barrier_wait(&s->end);
 	}
 }
@@ -194,6 +172,8 @@ void stress(struct exec *x, const struct program *prog, const struct hunt_option
 		args[i][1] = (void *)(intptr_t)s.cpu_of[i];
 		pthread_create(&tid[i], NULL, stress_thread, args[i]);
 	}
+	x->free_running = true;
+	x->chaos = o->chaos;
 	do {
 		exec_prepare(x, prog, o->variant);
 		pthread_barrier_wait(&s.start);
@@ -206,6 +186,7 @@ void stress(struct exec *x, const struct program *prog, const struct hunt_option
 		}
 	} while ((r->tries & 63) || now() - start < o->seconds);
 	r->seconds = now() - start;
+	x->free_running = false;
 	s.quit = true;
 	pthread_barrier_wait(&s.start);
 	for (int i = 0; i < n; i++)

@@ -489,8 +489,11 @@ static int cmd_check_variant(int argc, char **argv)
 		return bad_usage("%s takes one FILE.c", "check-variant");
 	if (!(v = variant_load(argv[0])))
 		return 2;
-	printf("%s: variant %s (%s; %s): ok\n", argv[0], v->name, v->kernel ? v->kernel : "?",
-	       v->commit ? v->commit : "?");
+	printf("%s: variant %s defines", argv[0], v->name);
+	for (int fn = 0; fn < NR_VF; fn++)
+		if (variant_defines(v, fn))
+			printf(" %s", variant_fn_names[fn]);
+	printf(": ok\n");
 	return 0;
 }
 

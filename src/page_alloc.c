@@ -1,6 +1,7 @@
-/* page_alloc.c: the buddy allocator of the zone: alloc_pages splits,
- * free_the_page merges, buddy_is_valid recounts the free lists.
- * Entry points: alloc_pages, free_the_page, page_is_free, buddy_is_valid.
+/* page_alloc.c: the buddy allocator of the zone: buddy_alloc splits,
+ * buddy_free merges, buddy_is_valid recounts the free lists.  The shim's
+ * alloc_pages and free paths (primitives.c) are built on them.
+ * Entry points: buddy_alloc, buddy_free, page_is_free, buddy_is_valid.
  * Never includes anything of pagerace above the model.
  *
  * All of it runs under zone->lock, as the kernel's rmqueue and
@@ -9,7 +10,7 @@
  */
 #include <stdio.h>
 
-#include "page_ref.h"
+#include "mm.h"
 
 static bool area_test(const struct free_area *area, unsigned int idx)
 {
@@ -35,12 +36,12 @@ static int area_first(const struct free_area *area, unsigned int nbits)
 	return -1;
 }
 
-static void set_page_flag(struct page *page, enum pageflags bit)
+static void set_page_flag(struct page *page, int bit)
 {
 	__atomic_fetch_or(&page->flags, 1UL << bit, __ATOMIC_RELAXED);
 }
 
-static void clear_page_flag(struct page *page, enum pageflags bit)
+static void clear_page_flag(struct page *page, int bit)
 {
 	__atomic_fetch_and(&page->flags, ~(1UL << bit), __ATOMIC_RELAXED);
 }
@@ -72,9 +73,9 @@ static bool pfn_is_free(struct mm *mm, unsigned int pfn)
 	return false;
 }
 
-/* alloc_pages: the lowest-addressed free block of the smallest sufficient
+/* The lowest-addressed free block of the smallest sufficient
  * order, split down with the lower half kept.  NULL when none is free. */
-struct page *alloc_pages(struct mm *mm, unsigned int order, bool comp)
+struct page *buddy_alloc(struct mm *mm, unsigned int order, bool comp)
 {
 	struct page *page = NULL;
 
@@ -92,27 +93,31 @@ struct page *alloc_pages(struct mm *mm, unsigned int order, bool comp)
 			add_to_free_list(mm, pfn + (1u << o), o);
 		}
 		page = &mm->pages[pfn];
-		set_page_count(mm, page, 1);
+		__atomic_store_n(&page->_refcount.counter, 1, __ATOMIC_RELAXED);
 		/* As prep_compound_page: only a block of more than one page
-		 * becomes compound. */
+		 * becomes compound, its tails pointing at the head. */
 		set_page_order(page, comp ? order : 0);
-		if (comp && order)
+		if (comp && order) {
 			set_page_flag(page, PG_head);
-		mm_trace_alloc(mm, page);
+			for (unsigned int i = 1; i < 1u << order; i++)
+				__atomic_store_n(&page[i].compound_head, (unsigned long)page | 1, __ATOMIC_RELAXED);
+		}
 		break;
 	}
 	pthread_mutex_unlock(&mm->zone.lock);
 	return page;
 }
 
-/* free_the_page: give a block back and merge it with its free buddy, order
+/* Give a block back and merge it with its free buddy, order
  * after order (__free_one_page).  Freeing a page that is already free is the
  * double free the checker hunts: the kernel would corrupt its lists here, the
  * model reports and leaves the lists alone. */
-void free_the_page(struct mm *mm, struct page *page, unsigned int order)
+void buddy_free(struct mm *mm, struct page *page, unsigned int order, int *lo, int *hi)
 {
-	unsigned int pfn = (unsigned int)page_to_pfn(mm, page);
+	unsigned int pfn = (unsigned int)pfn_of(mm, page);
+	unsigned long now;
 
+	*lo = *hi = -1;
 	pthread_mutex_lock(&mm->zone.lock);
 	if (pfn & ((1u << order) - 1) || pfn + (1u << order) > mm->npages) {
 		mm_bug(mm, MM_BUG_BUDDY_CORRUPT, page);
@@ -124,10 +129,15 @@ void free_the_page(struct mm *mm, struct page *page, unsigned int order)
 			goto out;
 		}
 	}
-	mm_trace_free(mm, (int)pfn, (int)(pfn + (1u << order) - 1));
-	for (unsigned int i = 0; i < 1u << order; i++)
-		__atomic_fetch_add(&mm->pages[pfn + i].free_gen, 1, __ATOMIC_RELAXED);
-	/* free_pages_prepare: a freed page is no compound head any more. */
+	*lo = (int)pfn;
+	*hi = (int)(pfn + (1u << order) - 1);
+	now = __atomic_add_fetch(&mm->clock, 1, __ATOMIC_RELAXED);
+	/* free_pages_prepare: a freed page is no compound head or tail any
+	 * more. */
+	for (unsigned int i = 0; i < 1u << order; i++) {
+		__atomic_store_n(&page[i].freed_at, now, __ATOMIC_RELAXED);
+		__atomic_store_n(&page[i].compound_head, 0, __ATOMIC_RELAXED);
+	}
 	clear_page_flag(page, PG_head);
 	while (order < mm->max_order) {
 		unsigned int buddy = pfn ^ (1u << order);
@@ -146,7 +156,7 @@ out:
 bool page_is_free(struct mm *mm, const struct page *page)
 {
 	pthread_mutex_lock(&mm->zone.lock);
-	bool ret = pfn_is_free(mm, (unsigned int)page_to_pfn(mm, page));
+	bool ret = pfn_is_free(mm, (unsigned int)pfn_of(mm, page));
 	pthread_mutex_unlock(&mm->zone.lock);
 	return ret;
 }
@@ -203,9 +213,9 @@ NO_COVERAGE bool buddy_is_valid(struct mm *mm, char *why, int whylen)
 				if (cover[pfn + i]++) {
 					snprintf(why, whylen, "p%u on two free lists", pfn + i);
 					ok = false;
-				} else if (page_ref_count(mm, &mm->pages[pfn + i]) != 0) {
+				} else if (page_count_raw(&mm->pages[pfn + i]) != 0) {
 					snprintf(why, whylen, "free p%u has refcount %d", pfn + i,
-						 page_ref_count(mm, &mm->pages[pfn + i]));
+						 page_count_raw(&mm->pages[pfn + i]));
 					ok = false;
 				}
 			}

@@ -6,7 +6,7 @@
 
 #include "report.h"
 
-#define CELL 64
+#define CELL 96
 
 static int cat(char *buf, int len, int used, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -29,50 +29,46 @@ static int pages(char *buf, int len, int used, int lo, int hi)
 	return lo == hi ? cat(buf, len, used, "p%d", lo) : cat(buf, len, used, "p%d-p%d", lo, hi);
 }
 
-/* One step in words: what it touched, its refcount change, what it freed. */
-static void format_step(const struct exec *x, const struct trace_step *t, char *buf, int len)
+static const char *base_name(const char *file)
 {
-	const struct op *op = &x->prog->ops[t->cpu][t->op];
-	const char *name = step_names[t->kind];
-	int n = 0;
+	const char *slash = strrchr(file, '/');
+
+	return slash ? slash + 1 : file;
+}
+
+/* One step in words: where the kernel code took its point, the primitive
+ * and what it touched, its refcount change, what it freed. */
+static void format_step(const struct trace_step *t, char *buf, int len)
+{
+	const char *fn = t->site->fn;
+	int n = cat(buf, len, 0, "%s:%d  ", base_name(t->site->file), t->site->line);
 
 	switch (t->kind) {
 	case STEP_LOAD:
 	case STEP_UNLINK:
-		n = cat(buf, len, n, "%s s%d: ", name, t->slot);
+		n = cat(buf, len, n, "%s(s%d): ", fn, t->slot);
 		n = t->page < 0 ? cat(buf, len, n, "empty") : cat(buf, len, n, "p%d", t->page);
 		break;
 	case STEP_RECHECK:
-		n = cat(buf, len, n, "recheck s%d: %s", t->slot, t->yes ? "same" : "changed");
+		n = cat(buf, len, n, "%s(s%d): %s", fn, t->slot, t->yes ? "same" : "changed");
 		break;
 	case STEP_ALLOC:
-		if (op->kind == OP_ADD)
-			n = cat(buf, len, n, "alloc o0: ");
-		else
-			n = cat(buf, len, n, "alloc o%d%s %c: ", op->order, op->comp ? " comp" : "",
-				'a' + op->handle);
-		n = t->page < 0 ? cat(buf, len, n, "none")
-				: pages(buf, len, n, t->page, t->page + (1 << (op->kind == OP_ADD ? 0 : op->order)) - 1);
+		n = cat(buf, len, n, "%s(o%d%s): ", fn, t->order, t->yes ? " comp" : "");
+		n = t->page < 0 ? cat(buf, len, n, "none") : pages(buf, len, n, t->page, t->page + (1 << t->order) - 1);
 		break;
 	case STEP_LINK:
-		n = cat(buf, len, n, "link s%d: %sp%d", t->slot, t->yes ? "" : "busy, put ", t->page);
+		n = cat(buf, len, n, "%s(s%d, p%d)%s", fn, t->slot, t->page, t->yes ? "" : ": busy, put");
 		break;
 	case STEP_HEAD:
-	case STEP_TAILS:
-		n = cat(buf, len, n, "%s p%d: %s", name, t->page, t->yes ? "head" : "not head");
+		n = cat(buf, len, n, "%s(p%d): %s", fn, t->page, t->yes ? "yes" : "no");
 		break;
-	case STEP_REF:
-	case STEP_PUT:
-		if (op->kind == OP_REF || op->kind == OP_PUT)
-			n = cat(buf, len, n, "%s %c=p%d", name, 'a' + op->handle, t->page);
-		else
-			n = cat(buf, len, n, "%s p%d", name, t->page);
-		break;
-	default: /* get, dec */
-		n = cat(buf, len, n, "%s p%d", name, t->page);
+	default:
+		n = t->page < 0 ? cat(buf, len, n, "%s", fn) : cat(buf, len, n, "%s(p%d)", fn, t->page);
+		if (t->kind == STEP_READ && t->page >= 0)
+			n = cat(buf, len, n, ": %d", t->ref_old);
 	}
-	if (t->kind == STEP_GET && !t->yes)
-		n = cat(buf, len, n, " fails at 0");
+	if (t->failed_get)
+		n = cat(buf, len, n, " fails at %d", t->ref_old);
 	else if (t->ref_pfn >= 0)
 		n = cat(buf, len, n, " %d->%d", t->ref_old, t->ref_new);
 	if (t->free_lo >= 0) {
@@ -111,8 +107,8 @@ void report_print(FILE *out, const struct exec *x)
 	char cell[CELL], verdict[64];
 	int nsteps = x->nsteps;
 
-	fprintf(out, "variant %s (%s; %s), %u pages, %u slots\n", x->variant->name, x->variant->kernel,
-		x->variant->commit, prog->npages, prog->nslots);
+	fprintf(out, "variant %s (%s), %u pages, %u slots\n", x->variant->name, x->variant->path,
+		prog->npages, prog->nslots);
 	for (unsigned int s = 0; s < MM_MAX_SLOTS; s++)
 		if (prog->cache >> s & 1)
 			fprintf(out, "cache s%u: p%d, refcount 1\n", s, x->cache_pfn[s]);
@@ -125,7 +121,7 @@ void report_print(FILE *out, const struct exec *x)
 	for (int i = 0; i < nsteps; i++) {
 		int n;
 
-		format_step(x, &x->trace[i], cell, sizeof(cell));
+		format_step(&x->trace[i], cell, sizeof(cell));
 		n = (int)strlen(cell) + (i + 1 == x->verdict.step ? 4 + (int)strlen(verdict_names[x->verdict.kind]) : 0);
 		if (n > width[x->trace[i].cpu])
 			width[x->trace[i].cpu] = n;
@@ -136,7 +132,7 @@ void report_print(FILE *out, const struct exec *x)
 		char lead[16];
 
 		memset(cells, 0, sizeof(cells));
-		format_step(x, &x->trace[i], cell, sizeof(cell));
+		format_step(&x->trace[i], cell, sizeof(cell));
 		if (i + 1 == x->verdict.step)
 			snprintf(cell + strlen(cell), sizeof(cell) - strlen(cell), " !! %s",
 				 verdict_names[x->verdict.kind]);

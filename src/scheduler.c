@@ -1,5 +1,5 @@
 /* scheduler.c: the scheduler's thread pool and futex baton.
- * Entry point: sched_run.  Knows nothing of pages.
+ * Entry points: sched_run, sched_step_end.  Knows nothing of pages.
  *
  * Shared scheduling state (cursor, alive set, counters) is touched only by
  * the one thread holding the baton, through relaxed atomics: plain accesses
@@ -7,9 +7,10 @@
  * happens-before edges this scheduler must not add.
  */
 #define _GNU_SOURCE
-#include <linux/futex.h>
 #include <pthread.h>
 #include <sched.h>
+#include <signal.h>
+#include <time.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,9 @@
 #include "scheduler.h"
 
 #define RELAXED __ATOMIC_RELAXED
+/* From <linux/futex.h>, which the shim's linux/ headers would shadow. */
+#define FUTEX_WAIT_PRIVATE 128
+#define FUTEX_WAKE_PRIVATE 129
 
 static struct pool {
 	pthread_once_t once;
@@ -30,7 +34,7 @@ static struct pool {
 	uint32_t published[SCHED_MAX_CPUS]; /* release by each cpu as it lets go */
 	const struct sched_plan *plan;
 	/* The execution's state, relaxed atomics. */
-	int cursor, steps, preemptions, bounded;
+	int cursor, steps, preemptions, bounded, current;
 	uint32_t alive, ran;
 } pool = { .once = PTHREAD_ONCE_INIT, .pinned_cpu = -1 };
 
@@ -56,6 +60,11 @@ static void baton_take(uint32_t *word)
 		futex_wait(word, 0);
 	__atomic_store_n(word, 0, RELAXED);
 }
+
+/* The execution this thread takes part in, and whether it already holds
+ * the baton of a newer one (woken there while waiting in an older). */
+static __thread uint32_t my_gen;
+static __thread bool holding;
 
 static void pin_self(void)
 {
@@ -120,52 +129,79 @@ static int pick_next(const struct sched_plan *plan, int cur)
 	return next;
 }
 
-/* Cpu k holds the baton: step while the schedule keeps naming it. */
-static void run_turn(int k)
+/* The baton is ours: this execution's, or a newer one's. */
+static bool still_ours(int k)
+{
+	if (__atomic_load_n(&pool.gen, __ATOMIC_ACQUIRE) != my_gen) {
+		holding = true;
+		return false;
+	}
+	__atomic_store_n(&pool.current, k, RELAXED);
+	return true;
+}
+
+bool sched_step_end(int k, enum sched_status st, bool took_step)
 {
 	const struct sched_plan *plan = pool.plan;
-	uint32_t gen = __atomic_load_n(&pool.gen, RELAXED);
+	int steps = __atomic_load_n(&pool.steps, RELAXED) + took_step;
+	uint32_t alive;
 	int next;
 
-	__atomic_fetch_or(&pool.ran, 1u << k, RELAXED);
-	do {
-		int steps = __atomic_load_n(&pool.steps, RELAXED);
-
-		if (plan->alive_log)
-			plan->alive_log[steps] = (uint8_t)__atomic_load_n(&pool.alive, RELAXED);
-		enum sched_status st = plan->step(plan->ctx, k);
-
-		steps++;
-		__atomic_store_n(&pool.steps, steps, RELAXED);
-		if (st == SCHED_DONE)
-			__atomic_fetch_and(&pool.alive, ~(1u << k), RELAXED);
-		if (st == SCHED_STOP) {
-			next = -1;
-		} else if (steps >= plan->max_steps && __atomic_load_n(&pool.alive, RELAXED)) {
-			__atomic_store_n(&pool.bounded, 1, RELAXED);
-			next = -1;
-		} else {
-			next = pick_next(plan, k);
-		}
-	} while (next == k);
-	if (next >= 0 && __atomic_load_n(&pool.alive, RELAXED) >> k & 1)
+	__atomic_store_n(&pool.steps, steps, RELAXED);
+	if (st != SCHED_MORE)
+		__atomic_fetch_and(&pool.alive, ~(1u << k), RELAXED);
+	alive = __atomic_load_n(&pool.alive, RELAXED);
+	if (st == SCHED_STOP) {
+		next = -1;
+	} else if (steps >= plan->max_steps && alive) {
+		__atomic_store_n(&pool.bounded, 1, RELAXED);
+		next = -1;
+	} else {
+		next = pick_next(plan, k);
+		if (next >= 0 && plan->alive_log)
+			plan->alive_log[steps] = (uint8_t)alive;
+	}
+	if (next == k)
+		return true;
+	if (next >= 0 && alive >> k & 1)
 		__atomic_fetch_add(&pool.preemptions, 1, RELAXED);
 	/* Past this store the caller may read what cpu k wrote; nothing of
-	 * the execution is touched after it. */
-	__atomic_store_n(&pool.published[k], gen, __ATOMIC_RELEASE);
+	 * the execution is touched after it until the baton comes back. */
+	__atomic_store_n(&pool.published[k], my_gen, __ATOMIC_RELEASE);
 	baton_give(next >= 0 ? &pool.baton[next] : &pool.done);
+	if (st != SCHED_MORE)
+		return false;
+	baton_take(&pool.baton[k]);
+	return still_ours(k);
+}
+
+/* A fault in kernel code is reported from the faulting cpu's thread, so
+ * each thread has a stack of its own for the signal handler. */
+static void alt_stack(void)
+{
+	stack_t ss = { .ss_size = 64 * 1024 };
+
+	if ((ss.ss_sp = malloc(ss.ss_size)))
+		sigaltstack(&ss, NULL);
 }
 
 static void *worker(void *arg)
 {
 	int k = (int)(intptr_t)arg;
+	const struct sched_plan *plan;
 
 	pin_self();
+	alt_stack();
 	for (;;) {
-		baton_take(&pool.baton[k]);
+		if (!holding)
+			baton_take(&pool.baton[k]);
+		holding = false;
 		/* What the caller set up for this execution happens before. */
-		__atomic_load_n(&pool.gen, __ATOMIC_ACQUIRE);
-		run_turn(k);
+		my_gen = __atomic_load_n(&pool.gen, __ATOMIC_ACQUIRE);
+		__atomic_store_n(&pool.current, k, RELAXED);
+		__atomic_fetch_or(&pool.ran, 1u << k, RELAXED);
+		plan = pool.plan;
+		plan->run(plan->ctx, k);
 	}
 	return NULL;
 }
@@ -181,12 +217,30 @@ static void start_threads(uint8_t cpus)
 			continue;
 		pthread_attr_init(&attr);
 		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-		pthread_attr_setstacksize(&attr, 256 * 1024);
+		pthread_attr_setstacksize(&attr, 1024 * 1024);
 		if (pthread_create(&tid, &attr, worker, (void *)(intptr_t)k))
 			abort();
 		pthread_attr_destroy(&attr);
 		pool.started |= (uint8_t)(1u << k);
 	}
+}
+
+/* Wait for the execution to end; a cpu that holds the baton a whole second
+ * without ending a step is spinning outside any point. */
+static void wait_done(const struct sched_plan *plan)
+{
+	int last = -1;
+
+	while (!__atomic_load_n(&pool.done, RELAXED)) {
+		struct timespec second = { .tv_sec = 1 };
+		int steps = __atomic_load_n(&pool.steps, RELAXED);
+
+		if (steps == last && plan->hang)
+			plan->hang(plan->ctx, __atomic_load_n(&pool.current, RELAXED));
+		last = steps;
+		syscall(SYS_futex, &pool.done, FUTEX_WAIT_PRIVATE, 0, &second, NULL, 0);
+	}
+	__atomic_store_n(&pool.done, 0, RELAXED);
 }
 
 void sched_run(const struct sched_plan *plan, struct sched_result *result)
@@ -207,8 +261,10 @@ void sched_run(const struct sched_plan *plan, struct sched_result *result)
 
 	first = pick_next(plan, -1);
 	if (first >= 0) {
+		if (plan->alive_log)
+			plan->alive_log[0] = plan->cpus;
 		baton_give(&pool.baton[first]);
-		baton_take(&pool.done);
+		wait_done(plan);
 	}
 	ran = __atomic_load_n(&pool.ran, RELAXED);
 	for (int k = 0; k < SCHED_MAX_CPUS; k++)

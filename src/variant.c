@@ -1,79 +1,49 @@
-/* variant.c: the table of built-in variants (each in its own file in
- * variants/), and what variants share: the lookup of 2.6.27, the freeing
- * of tail blocks, the allocation tag read.
- * Entry points: variants[], variant_by_name, generic_find_get_page.
- * Includes the model only.
+/* variant.c: the table of built-in variants (each a kernel-shaped file in
+ * variants/), and the dispatch of the ops to a variant's functions.
+ * Entry points: variants[], variant_by_name, variant_lookup.
  */
 #include <string.h>
 
 #include "variant.h"
 
-const char *const step_names[STEP_NKINDS] = {
-	[STEP_LOAD] = "load",   [STEP_GET] = "get",	[STEP_RECHECK] = "recheck",
-	[STEP_PUT] = "put",	[STEP_UNLINK] = "unlink", [STEP_ALLOC] = "alloc",
-	[STEP_LINK] = "link",	[STEP_REF] = "ref",	[STEP_DEC] = "dec",
-	[STEP_TAILS] = "tails", [STEP_HEAD] = "head",	[STEP_TAG] = "tag",
+const char *const variant_fn_names[NR_VF] = {
+	[VF_FREE_PAGES] = "__free_pages",
+	[VF_PUT_PAGE] = "put_page",
+	[VF_FIND_GET_ENTRY] = "find_get_entry",
+	[VF_FILEMAP_GET_ENTRY] = "filemap_get_entry",
 };
 
-extern const struct variant variant_v5_9, variant_v5_10, variant_v6_2, variant_racy_refcount;
+extern const struct variant pr_v5_9_variant, pr_v5_10_variant, pr_racy_refcount_variant;
 
 const struct variant *const variants[NR_VARIANTS] = {
-	[VARIANT_V5_9] = &variant_v5_9,
-	[VARIANT_V5_10] = &variant_v5_10,
-	[VARIANT_V6_2] = &variant_v6_2,
-	[VARIANT_RACY_REFCOUNT] = &variant_racy_refcount,
+	[VARIANT_V5_9] = &pr_v5_9_variant,
+	[VARIANT_V5_10] = &pr_v5_10_variant,
+	[VARIANT_V6_2] = &pr_v6_2_variant,
+	[VARIANT_RACY_REFCOUNT] = &pr_racy_refcount_variant,
 };
 
-/* find_get_page since 2.6.27 (e286781d5f2e, "mm: speculative page
- * references"): lookup 1-3 of filemap.c. */
-FIND_GET_PAGE(generic_find_get_page)
+bool variant_defines(const struct variant *v, enum variant_fn fn)
 {
-	STEPS_BEGIN(call);
-	for (;;) {
-		call->page = page_cache_load(mm, call->slot);
-		if (!call->page)
-			STEPS_DONE(call, STEP_LOAD);
-		STEP(call, STEP_LOAD);
-		/* The page may have been freed and reused since the load:
-		 * a count of zero means it is being freed, hands off. */
-		if (!get_page_unless_zero(mm, call->page)) {
-			STEP(call, STEP_GET);
-			continue;
-		}
-		STEP(call, STEP_GET);
-		/* Only a slot still holding the page proves the reference is
-		 * to the cache's page; else it may be somebody else's
-		 * allocation, and this put its last reference. */
-		if (page_cache_load(mm, call->slot) == call->page)
-			STEPS_DONE(call, STEP_RECHECK);
-		STEP(call, STEP_RECHECK);
-		put_page(mm, call->page);
-		STEP(call, STEP_PUT);
-	}
-	STEPS_END(call);
+	const void *fns[NR_VF] = {
+		[VF_FREE_PAGES] = (const void *)v->free_pages,
+		[VF_PUT_PAGE] = (const void *)v->put_page,
+		[VF_FIND_GET_ENTRY] = (const void *)v->find_get_entry,
+		[VF_FILEMAP_GET_ENTRY] = (const void *)v->filemap_get_entry,
+	};
+
+	return fns[fn] != v->dflt[fn];
 }
 
-void generic_put_page(struct mm *mm, struct page *page)
+/* The 5.x lookup returns a page, the 6.x one a folio: the file's if it
+ * defines one, else 6.2's. */
+struct page *variant_lookup(const struct variant *v, pgoff_t index)
 {
-	put_page(mm, page);
-}
+	struct folio *folio;
 
-/* Somebody else's speculative reference will free page 0 alone with its
- * last put_page; free the rest of the block here, upper half first
- * (e320d3012d25). */
-void free_tail_blocks(struct mm *mm, struct page *page, unsigned int order)
-{
-	while (order-- > 0)
-		free_the_page(mm, page + (1u << order), order);
-}
-
-unsigned int pgalloc_tag_get(struct mm *mm, const struct free_pages_call *call)
-{
-	unsigned int gen = __atomic_load_n(&call->page->free_gen, __ATOMIC_RELAXED);
-
-	if (gen != call->page_gen)
-		mm_bug(mm, MM_BUG_USE_AFTER_FREE, call->page);
-	return gen;
+	if (variant_defines(v, VF_FIND_GET_ENTRY))
+		return v->find_get_entry(&pr_mm->mapping, index);
+	folio = v->filemap_get_entry(&pr_mm->mapping, index);
+	return folio ? &folio->page : NULL;
 }
 
 const struct variant *variant_by_name(const char *name, int len)
@@ -90,13 +60,4 @@ int variant_index(const struct variant *v)
 		if (variants[i] == v)
 			return i;
 	return -1;
-}
-
-void free_pages_correctly(struct mm *mm, struct page *page, unsigned int order)
-{
-	struct free_pages_call call = { .page = page, .order = order, .page_gen = page->free_gen };
-	bool done = false;
-
-	while (!done)
-		free_pages_v6_2(mm, &call, &done);
 }

@@ -1,11 +1,13 @@
 /* variant_file.c: a kernel variant from a user's C file, outside src/:
- * compiled into a shared object with the compiler pagerace was built with,
- * loaded, and checked against the interface of variant.h.
+ * compiled with the compiler pagerace was built with, against the shim
+ * headers, with src/variant_defaults.c beside it (src/variant.h), into a
+ * shared object; loaded, and checked to define one of the functions.
  * Entry point: variant_load.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <errno.h>
+#include <libgen.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,8 +21,8 @@
 #ifndef PAGERACE_CC
 #define PAGERACE_CC "cc"
 #endif
-#ifndef PAGERACE_SRC
-#define PAGERACE_SRC "src"
+#ifndef PAGERACE_ROOT
+#define PAGERACE_ROOT "."
 #endif
 
 extern char **environ;
@@ -28,13 +30,24 @@ extern char **environ;
 /* cc's messages go to stderr as they are: they name FILE:LINE. */
 static bool compile(const char *path, const char *so)
 {
+	char name[256], define_name[300], define_path[4200];
 	char *argv[] = { PAGERACE_CC, "-std=gnu11", "-shared", "-fPIC", "-O1", "-g", "-Wall",
 			 "-Werror=implicit-function-declaration", "-Werror=incompatible-pointer-types",
-			 "-Werror=int-conversion", "-Werror=return-type", "-I" PAGERACE_SRC, "-o",
-			 (char *)so, (char *)path, NULL };
+			 "-Werror=int-conversion", "-Werror=return-type", "-I" PAGERACE_ROOT "/shim",
+			 "-I" PAGERACE_ROOT "/src", "-DPR_VARIANT_ID=file", define_name, define_path,
+			 "-include", "pagerace/prelude.h", "-o", (char *)so, (char *)path,
+			 PAGERACE_ROOT "/src/variant_defaults.c", NULL };
+	char *base, *copy = strdup(path);
 	pid_t pid;
 	int status;
 
+	if (!copy)
+		return false;
+	base = basename(copy);
+	snprintf(name, sizeof(name), "%.*s", (int)(strlen(base) > 2 && !strcmp(base + strlen(base) - 2, ".c") ? strlen(base) - 2 : strlen(base)), base);
+	free(copy);
+	snprintf(define_name, sizeof(define_name), "-DPR_VARIANT_NAME=\"%s\"", name);
+	snprintf(define_path, sizeof(define_path), "-DPR_VARIANT_PATH=\"%s\"", path);
 	if (posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ)) {
 		fprintf(stderr, "pagerace: %s: cannot run the compiler %s: %s\n", path, argv[0], strerror(errno));
 		return false;
@@ -42,17 +55,19 @@ static bool compile(const char *path, const char *so)
 	return waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-/* What the interface asks of the struct the file defines. */
+/* What the interface asks of a file: one function at least, one lookup at
+ * most. */
 static const char *interface_broken(const struct variant *v)
 {
-	if (!v->name || !*v->name)
-		return "has no .name";
-	if (!v->find_get_page)
-		return "has no .find_get_page (generic_find_get_page is the correct one)";
-	if (!v->free_pages)
-		return "has no .free_pages (free_pages_v6_2 is the correct one)";
-	if (!v->put_page)
-		return "has no .put_page (generic_put_page is the correct one)";
+	int n = 0;
+
+	for (int fn = 0; fn < NR_VF; fn++)
+		n += variant_defines(v, fn);
+	if (!n)
+		return "defines none of __free_pages, put_page, find_get_entry, filemap_get_entry "
+		       "(as the kernel declares them: see src/variant.h)";
+	if (variant_defines(v, VF_FIND_GET_ENTRY) && variant_defines(v, VF_FILEMAP_GET_ENTRY))
+		return "defines both lookups, find_get_entry (5.x) and filemap_get_entry (6.x): one only";
 	return NULL;
 }
 
@@ -86,14 +101,13 @@ const struct variant *variant_load(const char *path)
 		fprintf(stderr, "pagerace: %s: cannot load the variant: %s\n", path, dlerror());
 		return NULL;
 	}
-	v = dlsym(dl, "pagerace_variant");
+	v = dlsym(dl, "pr_file_variant");
 	if (!v) {
-		fprintf(stderr, "pagerace: %s:1: defines no variant: write "
-			"'const struct variant VARIANT = { ... };' (see src/variant.h)\n", path);
+		fprintf(stderr, "pagerace: %s: cannot load the variant: %s\n", path, dlerror());
 		return NULL;
 	}
 	if ((why = interface_broken(v))) {
-		fprintf(stderr, "pagerace: %s: its struct variant %s\n", path, why);
+		fprintf(stderr, "pagerace: %s:1: %s\n", path, why);
 		return NULL;
 	}
 	return v;

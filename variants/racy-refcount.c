@@ -1,16 +1,20 @@
-/* racy-refcount.c: v6.2 whose refcount is a plain int, changed by plain
- * read-modify-write (page_ref.h, racy_refcount): identical verdicts under
- * the deterministic scheduler, a data race for ThreadSanitizer.  The proof
- * that the scheduler's baton hides no race. */
-#define VARIANT variant_racy_refcount /* built in: one name per variant */
-#include "variant.h"
+/* racy-refcount.c: 6.2's __free_pages with its put written as a plain
+ * read-modify-write of the refcount: the same verdicts under the
+ * deterministic scheduler (one point, the read, and the write in its
+ * step), a data race for ThreadSanitizer against every other cpu's atomic
+ * on the count.  The proof that the scheduler's baton hides no race.
+ */
+#include <linux/mm.h>
 
-const struct variant VARIANT = {
-	.name = "racy-refcount",
-	.kernel = "none (a planted data race)",
-	.commit = "462a8e08e0e6 with plain refcount updates",
-	.racy_refcount = true,
-	.find_get_page = generic_find_get_page,
-	.free_pages = free_pages_v6_2,
-	.put_page = generic_put_page,
-};
+void __free_pages(struct page *page, unsigned int order)
+{
+	int head = PageHead(page);
+	int count = page_ref_count(page);
+
+	page->_refcount.counter = count - 1; /* the planted race */
+	if (count == 1)
+		free_the_page(page, order);
+	else if (!head)
+		while (order-- > 0)
+			free_the_page(page + (1 << order), order);
+}

@@ -1,27 +1,58 @@
-/* v6.2.c: __free_pages from 462a8e08e0e6 ("Fix page corruption caused by
- * racy check in __free_pages"), 6.2 on.  PageHead is read while our
- * reference still pins the page. */
-#define VARIANT variant_v6_2 /* built in: one name per variant */
-#include "variant.h"
+/* v6.2.c: the kernel of 6.2 on, and every variant's default.
+ * __free_pages from 462a8e08e0e6 ("Fix page corruption caused by racy
+ * check in __free_pages"): PageHead is read while our reference still pins
+ * the page.  put_page as include/linux/mm.h has it in 6.2 (the folio form).
+ * The lookup: 6.2's mm/filemap.c has it as the static mapping_get_entry,
+ * exported as filemap_get_entry in 6.3; the accesses are the same.
+ */
+#include <linux/mm.h>
+#include <linux/pagemap.h>
 
-FREE_PAGES(free_pages_v6_2)
+void __free_pages(struct page *page, unsigned int order)
 {
-	STEPS_BEGIN(call);
-	call->head = PageHead(call->page);
-	STEP(call, STEP_HEAD);
-	if (put_page_testzero(mm, call->page))
-		free_the_page(mm, call->page, call->order);
-	else if (!call->head)
-		free_tail_blocks(mm, call->page, call->order);
-	STEPS_DONE(call, STEP_DEC);
-	STEPS_END(call);
+	/* Read while our reference still pins the page (462a8e08e0e6). */
+	int head = PageHead(page);
+
+	if (put_page_testzero(page))
+		free_the_page(page, order);
+	else if (!head)
+		while (order-- > 0)
+			free_the_page(page + (1 << order), order);
 }
 
-const struct variant VARIANT = {
-	.name = "v6.2",
-	.kernel = "6.2 on",
-	.commit = "462a8e08e0e6",
-	.find_get_page = generic_find_get_page,
-	.free_pages = free_pages_v6_2,
-	.put_page = generic_put_page,
-};
+void put_page(struct page *page)
+{
+	struct folio *folio = page_folio(page);
+
+	if (put_devmap_managed_page(&folio->page))
+		return;
+	folio_put(folio);
+}
+
+void *filemap_get_entry(struct address_space *mapping, pgoff_t index)
+{
+	XA_STATE(xas, &mapping->i_pages, index);
+	struct folio *folio;
+
+	rcu_read_lock();
+repeat:
+	xas_reset(&xas);
+	folio = xas_load(&xas);
+	if (xas_retry(&xas, folio))
+		goto repeat;
+	/* Shadow and swap entries come back as they are, no reference. */
+	if (!folio || xa_is_value(folio))
+		goto out;
+
+	if (!folio_try_get_rcu(folio))
+		goto repeat;
+
+	if (unlikely(folio != xas_reload(&xas))) {
+		folio_put(folio);
+		goto repeat;
+	}
+out:
+	rcu_read_unlock();
+
+	return folio;
+}

@@ -1,0 +1,115 @@
+/* ops.c: each op of the language as the kernel call it stands for, run
+ * straight through on its cpu's own thread.  The steps are the scheduling
+ * points the shim's primitives take (shim/pagerace/hooks.h); nothing here
+ * counts them.
+ * Entry point: ops_run.
+ */
+#include "exec.h"
+
+bool op_is_skipped(const struct cpu_state *cs, const struct op *op)
+{
+	return (op->kind == OP_REF || op->kind == OP_PUT || op->kind == OP_FREE) &&
+	       !cs->handles[op->handle].page;
+}
+
+/* lookup S and get S h: the variant's lookup; lookup then puts what it
+ * found. */
+static void op_lookup(struct cpu_state *cs, const struct op *op)
+{
+	struct page *page = variant_lookup(cs->x->variant, op->slot);
+
+	/* The lookup's promise: the page it returns, with a reference, is
+	 * the one its slot holds.  Any other is somebody else's page. */
+	if (page && page_cache_peek(pr_mm, op->slot) != page)
+		mm_bug(pr_mm, MM_BUG_LOOKUP_STALE, page);
+	if (op->kind == OP_GET) {
+		cs->handles[op->handle] = (struct handle){ .page = page, .refs = page != NULL };
+		return;
+	}
+	if (page)
+		cs->x->variant->put_page(page);
+}
+
+/* remove S: delete_from_page_cache, removal A-B of filemap.c. */
+static void op_remove(struct cpu_state *cs, const struct op *op)
+{
+	struct page *page = page_cache_delete(&pr_mm->mapping, op->slot);
+
+	if (page)
+		cs->x->variant->put_page(page);
+}
+
+/* add S: a new order-0 page into the cache, if the slot is empty. */
+static void op_add(const struct op *op)
+{
+	struct page *page = alloc_pages(GFP_KERNEL, 0);
+
+	if (page)
+		page_cache_insert(&pr_mm->mapping, op->slot, page);
+}
+
+static void op_alloc(struct cpu_state *cs, const struct op *op)
+{
+	struct page *page = alloc_pages(GFP_KERNEL | (op->comp ? __GFP_COMP : 0), op->order);
+
+	cs->handles[op->handle] = (struct handle){ .page = page, .order = op->order, .allocs = 1 };
+}
+
+/* ref h and put h: the caller holds a reference, so a count of zero means
+ * the page was freed under it (claims_ref). */
+static void op_ref_put(struct cpu_state *cs, const struct op *op)
+{
+	struct handle *h = &cs->handles[op->handle];
+
+	cs->claims_ref = true;
+	if (op->kind == OP_REF)
+		get_page(h->page);
+	else
+		cs->x->variant->put_page(h->page);
+	cs->claims_ref = false;
+	h->refs += op->kind == OP_REF ? 1 : -1;
+}
+
+/* free h: __free_pages with the order h was allocated with. */
+static void op_free(struct cpu_state *cs, const struct op *op)
+{
+	struct handle *h = &cs->handles[op->handle];
+
+	h->allocs--;
+	cs->x->variant->free_pages(h->page, (unsigned int)h->order);
+}
+
+void ops_run(struct cpu_state *cs)
+{
+	const struct program *prog = cs->x->prog;
+
+	for (cs->pc = 0; cs->pc < prog->nops[cs->cpu]; cs->pc++) {
+		const struct op *op = &prog->ops[cs->cpu][cs->pc];
+
+		if (op_is_skipped(cs, op))
+			continue;
+		cs->op_clock = __atomic_load_n(&pr_mm->clock, __ATOMIC_RELAXED);
+		cs->seen = (uint64_t)cs->pc * 0x9e3779b97f4a7c15ull;
+		switch (op->kind) {
+		case OP_LOOKUP:
+		case OP_GET:
+			op_lookup(cs, op);
+			break;
+		case OP_REMOVE:
+			op_remove(cs, op);
+			break;
+		case OP_ADD:
+			op_add(op);
+			break;
+		case OP_ALLOC:
+			op_alloc(cs, op);
+			break;
+		case OP_REF:
+		case OP_PUT:
+			op_ref_put(cs, op);
+			break;
+		default:
+			op_free(cs, op);
+		}
+	}
+}

@@ -1,0 +1,265 @@
+/* primitives.c: the shim's primitives as pagerace runs them: each takes
+ * its scheduling point (pr_point, exec.c), makes the access the kernel
+ * makes, and tells the trace, the checker and explore's hash what it saw.
+ * Entry points: pr_atomic, pr_page_test, pr_alloc_pages, pr_free_block,
+ * pr_put_folio, pr_tag_get, pr_bug (declared in shim/pagerace/hooks.h).
+ *
+ * The checker's rules at the primitives:
+ *   - a page's refcount raised from zero by anything but the allocator or
+ *     an unfreeze is a use-after-free, whatever primitive raised it;
+ *   - dropped below zero, it is a refcount-underflow, unless the op
+ *     claims a reference of its own (put h): then the page was freed under
+ *     its holder, a use-after-free;
+ *   - a tag read of a page freed since the op took it is a use-after-free.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec.h"
+
+/* Which kind a plain atomic_* op's step is. */
+static int kind_of_access(enum pr_atomic_op op, int a)
+{
+	switch (op) {
+	case PR_ADD:
+		return a > 0 ? STEP_REF : STEP_DEC;
+	case PR_ADD_UNLESS:
+		return STEP_GET;
+	case PR_CMPXCHG:
+		return STEP_CMPXCHG;
+	case PR_READ:
+		return STEP_READ;
+	default:
+		return STEP_WRITE;
+	}
+}
+
+static void note_ref(struct page *page, int old, int new)
+{
+	struct trace_step *t = current_step();
+	bool raised = old == 0 && new > 0;
+
+	if (t && old != new) {
+		t->ref_pfn = (int16_t)pfn_of(pr_mm, page);
+		t->ref_old = (int16_t)old;
+		t->ref_new = (int16_t)new;
+	}
+	if (new < 0)
+		mm_bug(pr_mm, pr_self && pr_self->claims_ref ? MM_BUG_USE_AFTER_FREE : MM_BUG_REFCOUNT_UNDERFLOW,
+		       page);
+	else if (raised)
+		mm_bug(pr_mm, MM_BUG_USE_AFTER_FREE, page);
+}
+
+int pr_atomic(atomic_t *v, enum pr_atomic_op op, int a, int b, const struct pr_site *site)
+{
+	struct page *page = page_of_addr(pr_mm, v);
+	struct trace_step *t;
+	int old;
+
+	if (site->kind == PR_BY_ACCESS) {
+		static __thread struct pr_site by_access;
+
+		by_access = *site;
+		by_access.kind = kind_of_access(op, a);
+		site = &by_access;
+	}
+	pr_point(site, v);
+	t = current_step();
+	if (t && page)
+		t->page = (int16_t)pfn_of(pr_mm, page);
+	switch (op) {
+	case PR_ADD:
+		old = __atomic_fetch_add(&v->counter, a, __ATOMIC_SEQ_CST);
+		break;
+	case PR_ADD_UNLESS:
+		old = __atomic_load_n(&v->counter, __ATOMIC_RELAXED);
+		while (old != b && !__atomic_compare_exchange_n(&v->counter, &old, old + a, false,
+								__ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+			;
+		if (t)
+			t->yes = old != b;
+		if (t && old == b)
+			t->failed_get = true;
+		break;
+	case PR_CMPXCHG:
+		old = a;
+		__atomic_compare_exchange_n(&v->counter, &old, b, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+		if (t)
+			t->yes = old == a;
+		break;
+	case PR_READ:
+		old = __atomic_load_n(&v->counter, __ATOMIC_SEQ_CST);
+		if (t && page)
+			t->ref_old = (int16_t)old;
+		break;
+	default: /* PR_SET, PR_UNFREEZE */
+		old = __atomic_exchange_n(&v->counter, a, __ATOMIC_SEQ_CST);
+	}
+	pr_observe(&old, sizeof(old));
+	if (!page)
+		return old;
+	switch (op) {
+	case PR_ADD:
+		note_ref(page, old, old + a);
+		break;
+	case PR_ADD_UNLESS:
+		if (old != b)
+			note_ref(page, old, old + a);
+		break;
+	case PR_CMPXCHG:
+		if (old == a)
+			note_ref(page, old, b);
+		break;
+	case PR_SET:
+		note_ref(page, old, a);
+		break;
+	case PR_UNFREEZE: /* the one way up from zero besides the allocator */
+		note_ref(page, old, old ? a : 0);
+		if (t && !old && a)
+			t->ref_pfn = (int16_t)pfn_of(pr_mm, page), t->ref_old = 0, t->ref_new = (int16_t)a;
+		break;
+	default:
+		break;
+	}
+	return old;
+}
+
+static unsigned long flags_of(const struct page *page)
+{
+	return __atomic_load_n(&page->flags, __ATOMIC_ACQUIRE);
+}
+
+static bool is_tail(const struct page *page)
+{
+	return __atomic_load_n(&page->compound_head, __ATOMIC_RELAXED) & 1;
+}
+
+bool pr_page_test(const struct page *page, enum pr_flag_test test, const struct pr_site *site)
+{
+	struct trace_step *t;
+	bool yes;
+
+	pr_point(site, page);
+	yes = test == PR_TEST_HEAD ? flags_of(page) >> PG_head & 1
+	    : test == PR_TEST_TAIL ? is_tail(page)
+				   : (flags_of(page) >> PG_head & 1) || is_tail(page);
+	if ((t = current_step())) {
+		t->page = (int16_t)pfn_of(pr_mm, page);
+		t->yes = yes;
+	}
+	pr_observe(&yes, sizeof(yes));
+	return yes;
+}
+
+struct page *pr_compound_head(const struct page *page)
+{
+	unsigned long head = __atomic_load_n(&page->compound_head, __ATOMIC_RELAXED);
+
+	pr_observe(&head, sizeof(head));
+	return head & 1 ? (struct page *)(head - 1) : (struct page *)page;
+}
+
+unsigned int pr_compound_order(const struct page *page)
+{
+	unsigned int order = flags_of(page) >> PG_head & 1 ? __atomic_load_n(&page->order, __ATOMIC_RELAXED) : 0;
+
+	pr_observe(&order, sizeof(order));
+	return order;
+}
+
+unsigned long pr_page_to_pfn(const struct page *page)
+{
+	return (unsigned long)pfn_of(pr_mm, page);
+}
+
+struct page *pr_alloc_pages(unsigned int gfp, unsigned int order, const struct pr_site *site)
+{
+	struct page *page;
+	struct trace_step *t;
+
+	pr_point(site, pr_mm->pages);
+	page = order <= pr_mm->max_order ? buddy_alloc(pr_mm, order, gfp & __GFP_COMP) : NULL;
+	if ((t = current_step())) {
+		t->page = (int16_t)pfn_of(pr_mm, page);
+		t->order = (uint8_t)order;
+		t->yes = gfp & __GFP_COMP;
+	}
+	pr_observe(&page, sizeof(page));
+	return page;
+}
+
+/* Rule 3: the free paths take no point; what they free shows in the step
+ * that decided it. */
+void pr_free_block(struct page *page, unsigned int order)
+{
+	struct trace_step *t = current_step();
+	int lo, hi;
+
+	buddy_free(pr_mm, page, order, &lo, &hi);
+	if (t && lo >= 0) {
+		if (t->free_lo < 0 || lo < t->free_lo)
+			t->free_lo = (int16_t)lo;
+		if (hi > t->free_hi)
+			t->free_hi = (int16_t)hi;
+	}
+}
+
+/* folio_put: the variant's put_page, if its file defines one (in 6.x
+ * put_page is folio_put of the page's folio: one function), else the
+ * kernel's: one decrement, and the last frees the folio whole. */
+void pr_put_folio(struct folio *folio, const struct pr_site *site)
+{
+	struct cpu_state *cs = pr_self;
+
+	if (cs && !cs->in_put_page && variant_defines(cs->x->variant, VF_PUT_PAGE)) {
+		cs->in_put_page = true;
+		cs->x->variant->put_page(&folio->page);
+		cs->in_put_page = false;
+		return;
+	}
+	if (pr_atomic(&folio->_refcount, PR_ADD, -1, 0, site) == 1)
+		pr_free_block(&folio->page, pr_compound_order(&folio->page));
+}
+
+static bool freed_under_op(const struct page *page)
+{
+	return pr_self && __atomic_load_n(&page->freed_at, __ATOMIC_RELAXED) > pr_self->op_clock;
+}
+
+struct alloc_tag *pr_tag_get(struct page *page, const struct pr_site *site)
+{
+	struct trace_step *t;
+
+	pr_point(site, page);
+	if ((t = current_step()))
+		t->page = (int16_t)pfn_of(pr_mm, page);
+	if (freed_under_op(page))
+		mm_bug(pr_mm, MM_BUG_USE_AFTER_FREE, page);
+	return &pr_mm->tag;
+}
+
+void pr_tag_sub_tag(struct alloc_tag *tag, unsigned int nr)
+{
+	if (tag)
+		__atomic_fetch_sub(&tag->pages, (long)nr, __ATOMIC_RELAXED);
+}
+
+void pr_tag_sub_page(struct page *page, unsigned int nr, const struct pr_site *site)
+{
+	pr_tag_sub_tag(pr_tag_get(page, site), nr);
+}
+
+void pr_bug(const char *what, const struct page *page, const char *file, int line)
+{
+	const char *base = strrchr(file, '/');
+
+	snprintf(pr_mm->bug_what, sizeof(pr_mm->bug_what), "%s at %s:%d", what, base ? base + 1 : file, line);
+	mm_bug(pr_mm, MM_BUG_BUG, page);
+	if (pr_self)
+		exec_stop_cpu();
+	/* Outside any cpu only the release runs, with 6.2's code. */
+	fprintf(stderr, "pagerace: %s outside any cpu\n", pr_mm->bug_what);
+	abort();
+}

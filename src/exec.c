@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sched.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -203,6 +204,32 @@ static void hang(void *ctx, int cpu)
 #else
 	_exit(2);
 #endif
+}
+
+void exec_report_fault(int sig)
+{
+	const struct cpu_state *cs = pr_self;
+	char msg[600];
+	int n;
+
+	if (!cs) {
+		n = snprintf(msg, sizeof(msg), "pagerace: internal error: %s\n", strsignal(sig));
+		(void)!write(2, msg, (size_t)n);
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	const struct exec *x = cs->x;
+	const struct op *op = &x->prog->ops[cs->cpu][cs->pc < x->prog->nops[cs->cpu] ? cs->pc : 0];
+	const struct trace_step *t = cs->step;
+
+	n = snprintf(msg, sizeof(msg), "pagerace: variant %s: cpu %d, op %d (%s), step %d: %s in kernel code%s%s:%d %s\n",
+		     x->variant->name, cs->cpu, cs->pc + 1, op_names[op->kind],
+		     __atomic_load_n(&x->nsteps, __ATOMIC_RELAXED), strsignal(sig),
+		     t ? " after its point at " : "", t ? t->site->file : "", t ? t->site->line : 0,
+		     t ? t->site->fn : "");
+	(void)!write(2, msg, (size_t)n);
+	_exit(2);
 }
 
 /* The end of the program: drop what it still holds the correct way (the

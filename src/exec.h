@@ -101,6 +101,11 @@ void exec_finish(struct exec *x, bool bounded);
  * holds (BUG_ON): its step is closed and it leaves its program. */
 void exec_stop_cpu(void) __attribute__((noreturn));
 
+/* A fault (SIGSEGV, SIGBUS, SIGFPE, SIGILL) on a cpu's thread is kernel
+ * code's: named by cpu, op and step, exit status 2.  Elsewhere it is
+ * pagerace's own: re-raised. */
+void exec_report_fault(int sig);
+
 /* ops.c: the ops of cpu, from its first to its last, as kernel calls. */
 void ops_run(struct cpu_state *cs);
 /* Does the op take no step (a handle that holds nothing)? */

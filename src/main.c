@@ -5,6 +5,7 @@
  * Exit status: 0 ok, 1 a violation, 2 bad usage or a bad program.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -506,8 +507,26 @@ static const struct {
 	{ "check-variant", cmd_check_variant },
 };
 
+static void on_fault(int sig)
+{
+	exec_report_fault(sig);
+}
+
+/* Variant code that crashes is a bad input, not a crash of pagerace: the
+ * faulting cpu's thread reports it on its own signal stack. */
+static void catch_faults(void)
+{
+	struct sigaction sa = { .sa_handler = on_fault, .sa_flags = SA_ONSTACK | SA_NODEFER };
+	const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL };
+
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(*sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
 int main(int argc, char **argv)
 {
+	catch_faults();
 	if (argc < 2)
 		return bad_usage("%s", "no command");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {

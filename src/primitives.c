@@ -29,6 +29,7 @@ static int kind_of_access(enum pr_atomic_op op, int a)
 	case PR_CMPXCHG:
 		return STEP_CMPXCHG;
 	case PR_READ:
+	case PR_READ_ACQUIRE:
 		return STEP_READ;
 	default:
 		return STEP_WRITE;
@@ -90,12 +91,20 @@ int pr_atomic(atomic_t *v, enum pr_atomic_op op, int a, int b, const struct pr_s
 			t->yes = old == a;
 		break;
 	case PR_READ:
-		old = __atomic_load_n(&v->counter, __ATOMIC_SEQ_CST);
+	case PR_READ_ACQUIRE:
+		old = __atomic_load_n(&v->counter, op == PR_READ ? __ATOMIC_RELAXED : __ATOMIC_ACQUIRE);
 		if (t && page)
 			t->ref_old = (int16_t)old;
 		break;
-	default: /* PR_SET, PR_UNFREEZE */
-		old = __atomic_exchange_n(&v->counter, a, __ATOMIC_SEQ_CST);
+	case PR_SET:
+		/* The value it replaced is the checker's to see, not the
+		 * kernel's: a relaxed load and store, no ordering. */
+		old = __atomic_load_n(&v->counter, __ATOMIC_RELAXED);
+		__atomic_store_n(&v->counter, a, __ATOMIC_RELAXED);
+		break;
+	default: /* PR_SET_RELEASE, PR_UNFREEZE */
+		old = __atomic_load_n(&v->counter, __ATOMIC_RELAXED);
+		__atomic_store_n(&v->counter, a, __ATOMIC_RELEASE);
 	}
 	pr_observe(&old, sizeof(old));
 	if (!page)
@@ -113,6 +122,7 @@ int pr_atomic(atomic_t *v, enum pr_atomic_op op, int a, int b, const struct pr_s
 			note_ref(page, old, b);
 		break;
 	case PR_SET:
+	case PR_SET_RELEASE:
 		note_ref(page, old, a);
 		break;
 	case PR_UNFREEZE: /* the one way up from zero besides the allocator */

@@ -1,5 +1,6 @@
-/* linux/atomic.h (shim): atomic_t, every op fully ordered as the kernel's
- * value-returning atomics are, each one scheduling point.  On a page's
+/* linux/atomic.h (shim): atomic_t, each op one scheduling point, ordered
+ * as the kernel's: value-returning read-modify-writes fully, atomic_read
+ * and atomic_set not at all, the _acquire and _release forms so.  On a page's
  * _refcount the checker watches them (pagerace/hooks.h, pr_atomic). */
 #ifndef _LINUX_ATOMIC_H
 #define _LINUX_ATOMIC_H
@@ -9,9 +10,9 @@
 #define PR_ATOMIC(v, op, a, b, fn) pr_atomic((atomic_t *)(v), op, a, b, PR_SITE(fn, PR_BY_ACCESS))
 
 #define atomic_read(v) PR_ATOMIC(v, PR_READ, 0, 0, "atomic_read")
-#define atomic_read_acquire(v) PR_ATOMIC(v, PR_READ, 0, 0, "atomic_read_acquire")
+#define atomic_read_acquire(v) PR_ATOMIC(v, PR_READ_ACQUIRE, 0, 0, "atomic_read_acquire")
 #define atomic_set(v, i) ((void)PR_ATOMIC(v, PR_SET, i, 0, "atomic_set"))
-#define atomic_set_release(v, i) ((void)PR_ATOMIC(v, PR_SET, i, 0, "atomic_set_release"))
+#define atomic_set_release(v, i) ((void)PR_ATOMIC(v, PR_SET_RELEASE, i, 0, "atomic_set_release"))
 #define atomic_inc(v) ((void)PR_ATOMIC(v, PR_ADD, 1, 0, "atomic_inc"))
 #define atomic_dec(v) ((void)PR_ATOMIC(v, PR_ADD, -1, 0, "atomic_dec"))
 #define atomic_add(i, v) ((void)PR_ATOMIC(v, PR_ADD, i, 0, "atomic_add"))

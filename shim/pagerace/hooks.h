@@ -103,9 +103,11 @@ enum pr_atomic_op {
 	PR_ADD,        /* fetch_add(a) */
 	PR_ADD_UNLESS, /* add a unless the value is b */
 	PR_CMPXCHG,    /* if value == a, set b */
-	PR_SET,        /* set a */
-	PR_READ,
-	PR_UNFREEZE,   /* set a, the one way up from zero besides the allocator */
+	PR_SET,        /* set a (relaxed, as the kernel's atomic_set) */
+	PR_SET_RELEASE,
+	PR_READ,       /* relaxed, as the kernel's atomic_read: no ordering */
+	PR_READ_ACQUIRE,
+	PR_UNFREEZE,   /* set a with release, the one way up from zero besides the allocator */
 };
 int pr_atomic(atomic_t *v, enum pr_atomic_op op, int a, int b, const struct pr_site *site);
 

@@ -1,34 +1,29 @@
-/* lookup-get-page.c: a broken find_get_page that takes its reference with
- * get_page instead of get_page_unless_zero.  A lockless lookup holds no
- * reference when it loads the slot: the page may be freed before the get,
- * and get_page then resurrects a page whose count went to zero.  pagerace
- * reports the get on a freed page as a use-after-free. */
-#include "variant.h"
+#include <linux/mm.h>
+#include <linux/pagemap.h>
 
-static FIND_GET_PAGE(find_get_page)
+struct page *find_get_entry(struct address_space *mapping, pgoff_t offset)
 {
-	STEPS_BEGIN(call);
-	for (;;) {
-		call->page = page_cache_load(mm, call->slot);
-		if (!call->page)
-			STEPS_DONE(call, STEP_LOAD);
-		STEP(call, STEP_LOAD);
-		get_page(mm, call->page); /* the bug: the count may be zero */
-		STEP(call, STEP_GET);
-		if (page_cache_load(mm, call->slot) == call->page)
-			STEPS_DONE(call, STEP_RECHECK);
-		STEP(call, STEP_RECHECK);
-		put_page(mm, call->page);
-		STEP(call, STEP_PUT);
-	}
-	STEPS_END(call);
-}
+	XA_STATE(xas, &mapping->i_pages, offset);
+	struct page *page;
 
-const struct variant VARIANT = {
-	.name = "lookup-get-page",
-	.kernel = "none (a broken lookup)",
-	.commit = "find_get_page with get_page for get_page_unless_zero",
-	.find_get_page = find_get_page,
-	.free_pages = free_pages_v6_2,
-	.put_page = generic_put_page,
-};
+	rcu_read_lock();
+repeat:
+	xas_reset(&xas);
+	page = xas_load(&xas);
+	if (xas_retry(&xas, page))
+		goto repeat;
+	if (!page || xa_is_value(page))
+		goto out;
+
+	get_page(page);
+
+	if (unlikely(page != xas_reload(&xas))) {
+		put_page(page);
+		goto repeat;
+	}
+	page = find_subpage(page, offset);
+out:
+	rcu_read_unlock();
+
+	return page;
+}

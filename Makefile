@@ -133,7 +133,7 @@ check: build/pagerace build/test-unit build/asan/pagerace build/asan/test-unit b
 	sh tests/run.sh
 
 print-src:
-	@echo $(SRC)
+	@echo $(LIB_SRC) $(VARIANT_SRC)
 
 .PHONY: all check fuzz campaign print-src
 

@@ -14,15 +14,21 @@ cd "$root"
 
 target=pagerace_v6_2
 obj=$WORK/pagerace
-mkdir -p "$obj/src" "$obj/variants" "$obj/fuzz"
+mkdir -p "$obj/gen"
 
 # The library is every src/*.c but the command line's (main.c and
-# variant_file.c), and the built-in kernel variants in variants/*.c.
+# variant_file.c) and variant_defaults.c, and the built-in kernel variants
+# in variants/*.c, each as the two units scripts/variant-wrap.sh makes.
 objs=
-for f in src/*.c variants/*.c fuzz/target.c fuzz/feedback.c; do
-	case "$f" in src/main.c | src/variant_file.c) continue ;; esac
-	$CC $CFLAGS -std=gnu11 -Isrc -DPAGERACE_VARIANT='"v6.2"' -c "$f" -o "$obj/${f%.c}.o"
-	objs="$objs $obj/${f%.c}.o"
+for f in variants/*.c; do
+	id=$(basename "$f" .c | tr .- __)
+	sh scripts/variant-wrap.sh "$f" "$id" "$obj/gen"
+done
+for f in src/*.c "$obj"/gen/*.c fuzz/target.c fuzz/feedback.c; do
+	case "$f" in src/main.c | src/variant_file.c | src/variant_defaults.c) continue ;; esac
+	o="$obj/$(echo "${f%.c}" | tr / _).o"
+	$CC $CFLAGS -std=gnu11 -Ishim -Isrc -DPAGERACE_FUZZ -DPAGERACE_VARIANT='"v6.2"' -c "$f" -o "$o"
+	objs="$objs $o"
 done
 # OSS-Fuzz links with $CXX even for C: an engine may need the C++ runtime.
 $CXX $CXXFLAGS -o "$OUT/$target" $objs $LIB_FUZZING_ENGINE -lpthread -ldl

@@ -177,12 +177,12 @@ bool sched_step_end(int k, enum sched_status st, bool took_step)
 
 /* A fault in kernel code is reported from the faulting cpu's thread, so
  * each thread has a stack of its own for the signal handler. */
-static void alt_stack(void)
+static void alt_stack(int k)
 {
-	stack_t ss = { .ss_size = 64 * 1024 };
+	static char stacks[SCHED_MAX_CPUS][64 * 1024];
+	stack_t ss = { .ss_sp = stacks[k], .ss_size = sizeof(stacks[k]) };
 
-	if ((ss.ss_sp = malloc(ss.ss_size)))
-		sigaltstack(&ss, NULL);
+	sigaltstack(&ss, NULL);
 }
 
 static void *worker(void *arg)
@@ -191,7 +191,7 @@ static void *worker(void *arg)
 	const struct sched_plan *plan;
 
 	pin_self();
-	alt_stack();
+	alt_stack(k);
 	for (;;) {
 		if (!holding)
 			baton_take(&pool.baton[k]);

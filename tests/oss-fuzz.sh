@@ -14,12 +14,12 @@ bad() { fail=$((fail + 1)); echo "FAIL oss-fuzz: $*"; }
 repo=$(cd "$(dirname "$0")/.." && pwd)
 target=pagerace_v6_2
 seeds=$(cd "$repo/fuzz/seeds" && ls *.bin)
-lib=$(cd "$repo" && ls src/*.c variants/*.c | grep -vxE 'src/(main|variant_file).c' | sort)
+lib=$(cd "$repo" && ls src/*.c variants/*.c | grep -vxE 'src/(main|variant_file|variant_defaults).c' | sort)
 
-# build.sh compiles src/*.c but the command line's, and variants/*.c: that
-# must be the Makefile's SRC.
+# build.sh compiles src/*.c but the command line's and variant_defaults.c,
+# and variants/*.c: that must be the Makefile's library.
 make_src=$(make -s -C "$repo" print-src | tr -s ' \t' '\n\n' | grep . | sort)
-[ "$make_src" = "$lib" ] && ok || bad "src/*.c but main.c and variant_file.c, and variants/*.c, are not the Makefile's SRC"
+[ "$make_src" = "$lib" ] && ok || bad "src/*.c but main.c, variant_file.c and variant_defaults.c, and variants/*.c, are not the Makefile's library"
 
 # What Docker's COPY makes: the repository in $SRC under another name.
 export SRC="$tmp/src" CC=clang-19 CXX=clang++-19

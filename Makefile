@@ -146,4 +146,7 @@ bench: build/bench-replay-rate build/pagerace build/.fuzzdeps
 bench-variants: build/pagerace build/.fuzzdeps
 	bash bench/variant-examples.sh
 
-.PHONY: bench bench-variants
+bench-kernel-shaped: build/bench-replay-rate
+	bash bench/kernel-shaped.sh build/bench-replay-rate
+
+.PHONY: bench bench-variants bench-kernel-shaped

@@ -94,10 +94,12 @@ static void add_range(char *buf, size_t len, int lo, int hi)
 bool check_end(struct mm *mm, struct verdict *v)
 {
 	int lost = 0, lo = -1;
+	bool free[MM_MAX_PAGES];
 
 	v->detail[0] = '\0';
+	pages_free_map(mm, free);
 	for (int pfn = 0; pfn <= (int)mm->npages; pfn++) {
-		bool is_lost = pfn < (int)mm->npages && !page_is_free(mm, &mm->pages[pfn]);
+		bool is_lost = pfn < (int)mm->npages && !free[pfn];
 
 		if (is_lost) {
 			lost++;

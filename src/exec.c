@@ -162,7 +162,7 @@ void pr_observe(const void *value, size_t len)
 	struct cpu_state *cs = pr_self;
 	uint64_t v = 0;
 
-	if (!cs)
+	if (!cs || !cs->x->state_hash) /* only explore's hash reads it */
 		return;
 	memcpy(&v, value, len < sizeof(v) ? len : sizeof(v));
 	cs->seen = mix(cs->seen, v);
@@ -284,7 +284,6 @@ uint8_t exec_prepare(struct exec *x, const struct program *prog, const struct va
 			__atomic_store_n(&mm->mapping.i_pages.xa_slot[s], page, __ATOMIC_RELAXED);
 		x->cache_pfn[s] = pfn_of(mm, page);
 	}
-	memset(x->cpu, 0, sizeof(x->cpu));
 	for (int c = 0; c < PR_MAX_CPUS; c++) {
 		x->cpu[c] = (struct cpu_state){ .x = x, .cpu = c, .last_load = -1 };
 		for (int i = 0; i < prog->nops[c]; i++)

@@ -117,6 +117,8 @@ int mm_first_bug(struct mm *mm, int *pfn);
 struct page *buddy_alloc(struct mm *mm, unsigned int order, bool comp);
 void buddy_free(struct mm *mm, struct page *page, unsigned int order, int *lo, int *hi);
 bool page_is_free(struct mm *mm, const struct page *page);
+/* free[pfn] for every page, in one hold of the lock. */
+void pages_free_map(struct mm *mm, bool *free);
 int nr_free_pages(struct mm *mm);
 bool buddy_is_valid(struct mm *mm, char *why, int whylen);
 

@@ -9,6 +9,7 @@
  * before the lock is dropped, so an allocation is one atomic step.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "mm.h"
 
@@ -153,6 +154,14 @@ out:
 	pthread_mutex_unlock(&mm->zone.lock);
 }
 
+void pages_free_map(struct mm *mm, bool *free)
+{
+	pthread_mutex_lock(&mm->zone.lock);
+	for (unsigned int pfn = 0; pfn < mm->npages; pfn++)
+		free[pfn] = pfn_is_free(mm, pfn);
+	pthread_mutex_unlock(&mm->zone.lock);
+}
+
 bool page_is_free(struct mm *mm, const struct page *page)
 {
 	pthread_mutex_lock(&mm->zone.lock);
@@ -179,8 +188,9 @@ int nr_free_pages(struct mm *mm)
 NO_COVERAGE bool buddy_is_valid(struct mm *mm, char *why, int whylen)
 {
 	bool ok = true;
-	unsigned char cover[MM_MAX_PAGES] = { 0 };
+	unsigned char cover[MM_MAX_PAGES];
 
+	memset(cover, 0, mm->npages);
 	pthread_mutex_lock(&mm->zone.lock);
 	for (unsigned int o = 0; o <= mm->max_order && ok; o++) {
 		const struct free_area *area = &mm->zone.free_area[o];

@@ -62,25 +62,7 @@ static void story_on_every_variant(void)
 	      verdict_of(story, "racy-refcount"));
 }
 
-/* The trace names each step as the issue's table does, with its page and
- * refcount change, and ends with the verdict line. */
-static void story_trace_reads_like_the_mail(void)
-{
-	char *out = NULL;
-
-	run(story, "v5.9", &out);
-	CHECK(strstr(out, "load s0: p0") != NULL, "%s", out);
-	CHECK(strstr(out, "get p0 1->2") != NULL, "%s", out);
-	CHECK(strstr(out, "recheck s0: changed") != NULL, "%s", out);
-	CHECK(strstr(out, "dec p0 2->1") != NULL, "%s", out);
-	CHECK(strstr(out, "put p0 1->0, frees p0\n") != NULL, "%s", out);
-	CHECK(strstr(out, "alloc o2 a: p0-p3") != NULL, "%s", out);
-	CHECK(strstr(out, "schedule: 0 1 1 1 0 0 1 0 0\n") != NULL, "%s", out);
-	const char *last = "verdict: lost-pages 3\n";
-	CHECK(strlen(out) > strlen(last) && !strcmp(out + strlen(out) - strlen(last), last), "%s", out);
-	free(out);
-}
-
+@@TRACE@@
 /* 100 replays of one program give byte-identical output, per variant. */
 static void replay_is_deterministic(void)
 {
@@ -154,7 +136,7 @@ static void every_verdict(void)
 	/* The lists themselves corrupted: the checker says so at once. */
 	run("cpu 0: alloc 0 a\n", "v6.2", NULL);
 	x->mm.zone.free_area[0].map[0] |= 1; /* p0 is allocated */
-	CHECK(!check_step(&x->mm, &x->verdict, 1) && x->verdict.kind == VERDICT_BUDDY_CORRUPT, "%s",
+	CHECK(!check_step(&x->mm, &x->verdict, 1, true) && x->verdict.kind == VERDICT_BUDDY_CORRUPT, "%s",
 	      verdict_names[x->verdict.kind]);
 }
 

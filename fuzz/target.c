@@ -47,8 +47,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (x->verdict.kind != VERDICT_OK) {
 		program_print(stderr, &prog);
 		report_print(stderr, x);
-		fprintf(stderr, "replay: build/pagerace replay %s %s CRASH-FILE\n",
-			variant_index(variant) < 0 ? "--variant-file" : "--variant", variant->name);
+		if (variant_index(variant) < 0)
+			fprintf(stderr, "replay: build/pagerace replay --variant-file %s CRASH-FILE\n", variant->path);
+		else
+			fprintf(stderr, "replay: build/pagerace replay --variant %s CRASH-FILE\n", variant->name);
 		abort();
 	}
 	return 0;

@@ -8,15 +8,17 @@
 # (none|address|thread), ENGINE (libfuzzer|afl), FUZZ_SECONDS (60), JOBS (1),
 # FRESH (1: an empty corpus in a temporary folder, nothing loaded from
 # corpus/), BIN (the target), PAGERACE (build/pagerace), VARIANT_ARGS (how
-# pagerace names the variant: --variant V, or --variant-file F.c).
+# pagerace names the variant: --variant V, or --variant-file F.c),
+# CRASHES (crashes) and REGRESSIONS (corpus/regressions): where the raw
+# input and the story go (the tests point them elsewhere).
 set -u
 : "${VARIANT:=v5.9}" "${SANITIZER:=none}" "${ENGINE:=libfuzzer}" "${FUZZ_SECONDS:=60}"
 : "${JOBS:=1}" "${FRESH:=}" "${PAGERACE:=build/pagerace}" "${VARIANT_ARGS:=--variant $VARIANT}"
-: "${BIN:?BIN names the fuzz target}"
+: "${BIN:?BIN names the fuzz target}" "${CRASHES:=crashes}" "${REGRESSIONS:=corpus/regressions}"
 target=fuzz-$VARIANT
 tag=$ENGINE-$SANITIZER-$VARIANT
 log=build/fuzz/$tag.log
-mkdir -p crashes build/fuzz
+mkdir -p "$CRASHES" "$REGRESSIONS" build/fuzz
 [ "$FRESH" = 1 ] || FRESH=
 if [ -n "$FRESH" ]; then
 	corpus=$(mktemp -d)
@@ -43,8 +45,8 @@ run_libfuzzer() {
 	fork=
 	[ "$JOBS" -gt 1 ] && fork="-fork=$JOBS"
 	"$BIN" -max_total_time="$FUZZ_SECONDS" -dict=fuzz/pagerace.dict -max_len=64 \
-		-print_final_stats=1 -artifact_prefix="crashes/$tag-" $fork "$corpus" $seeds >"$log" 2>&1
-	crash=$(find crashes -maxdepth 1 -name "$tag-crash-*" -newer "$stamp" | head -1)
+		-print_final_stats=1 -artifact_prefix="$CRASHES/$tag-" $fork "$corpus" $seeds >"$log" 2>&1
+	crash=$(find "$CRASHES" -maxdepth 1 -name "$tag-crash-*" -newer "$stamp" | head -1)
 	[ -n "$crash" ] || return 0
 	"$BIN" -minimize_crash=1 -max_total_time=10 -exact_artifact_path="$crash.min" "$crash" \
 		>"$log.min" 2>&1
@@ -82,7 +84,7 @@ run_afl() {
 	fi
 	found=$(ls "$out"/*/crashes/id:* 2>/dev/null | head -1)
 	if [ -n "$found" ]; then
-		crash=crashes/$tag-crash-$(sha1sum "$found" | cut -c1-40)
+		crash=$CRASHES/$tag-crash-$(sha1sum "$found" | cut -c1-40)
 		cp "$found" "$crash"
 		AFL_QUIET=1 afl-tmin -i "$crash" -o "$crash.min" -- "$BIN" >"$log.min" 2>&1 &&
 			minimized=$crash.min
@@ -114,6 +116,6 @@ if grep -q 'ThreadSanitizer: data race' "$log"; then
 	echo "replay under TSan: $BIN $input"
 	exit 0
 fi
-"$PAGERACE" minimize $VARIANT_ARGS \
+"$PAGERACE" minimize $VARIANT_ARGS --out "$REGRESSIONS" \
 	--origin "Found by make fuzz ($ENGINE, SANITIZER=$SANITIZER) in $elapsed s; raw input $crash." \
 	"$input" || { echo "fuzz: the crash does not replay under the checker; see $log"; exit 0; }

@@ -2,7 +2,8 @@
 # run.sh: the whole of `make check`: unit tests and the command line, plain
 # and under ASan+UBSan, ThreadSanitizer over the regression programs, the
 # fuzz targets over random inputs, the OSS-Fuzz build outside docker, and
-# short fresh campaigns of v6.2 under TSan and ASan that must stay clean.
+# make fuzz from nothing on the buggy kernels and their fixes, and short
+# fresh campaigns of v6.2 under TSan and ASan that must stay clean.
 # Each part prints "NAME: N passed, N failed"; the last line sums them.
 total_pass=0 total_fail=0
 log=$(mktemp)
@@ -61,6 +62,7 @@ part asan-unit build/asan/test-unit
 part asan-cli sh tests/cli.sh build/asan/pagerace
 part tsan tsan build/tsan/pagerace
 part fuzz-targets sh tests/fuzz-targets.sh
+part fuzz-finds sh tests/fuzz-finds.sh
 part oss-fuzz sh tests/oss-fuzz.sh
 part campaign sh tests/campaign.sh
 

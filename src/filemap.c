@@ -70,8 +70,10 @@ struct page *page_cache_delete(struct address_space *mapping, pgoff_t index)
 }
 
 /* add_to_page_cache: publish page in an empty slot, one point; the cache
- * takes the caller's reference.  An occupied slot makes the caller drop
- * its new page in the same step: nobody else can have seen it. */
+ * takes the caller's reference.  An occupied slot makes the caller put its
+ * new page in the same step (the language's link step), as 6.2's put_page
+ * does: a speculative get may hold it too, since it may be a page some
+ * lookup loaded before it was freed and reused. */
 bool page_cache_insert(struct address_space *mapping, pgoff_t index, struct page *page)
 {
 	struct xarray *xa = &mapping->i_pages;
@@ -88,10 +90,12 @@ bool page_cache_insert(struct address_space *mapping, pgoff_t index, struct page
 		t->yes = linked;
 	}
 	if (!linked) {
-		__atomic_store_n(&page->_refcount.counter, 0, __ATOMIC_RELAXED);
+		int old = __atomic_fetch_sub(&page->_refcount.counter, 1, __ATOMIC_SEQ_CST);
+
 		if (t)
-			t->ref_pfn = t->page, t->ref_old = 1, t->ref_new = 0;
-		pr_free_block(page, 0);
+			t->ref_pfn = t->page, t->ref_old = (int16_t)old, t->ref_new = (int16_t)(old - 1);
+		if (old == 1)
+			pr_free_block(page, 0);
 	}
 	pr_observe(&linked, sizeof(linked));
 	return linked;

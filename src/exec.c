@@ -180,16 +180,18 @@ void exec_run_cpu(struct exec *x, int cpu)
 	pr_self = NULL;
 }
 
+static void hang(void *ctx, int cpu);
+
 static void run_cpu(void *ctx, int cpu)
 {
 	exec_run_cpu(ctx, cpu);
 }
 
+
 /* A cpu that holds the baton a second without a point: its kernel code
  * spins on local state.  A bug of the variant file, not a verdict. */
-static void hang(void *ctx, int cpu)
+void exec_report_hang(struct exec *x, int cpu)
 {
-	struct exec *x = ctx;
 	struct cpu_state *cs = &x->cpu[cpu];
 	const struct op *op = &x->prog->ops[cpu][cs->pc < x->prog->nops[cpu] ? cs->pc : 0];
 	const struct trace_step *t = cs->step;
@@ -230,6 +232,11 @@ void exec_report_fault(int sig)
 		     t ? t->site->fn : "");
 	(void)!write(2, msg, (size_t)n);
 	_exit(2);
+}
+
+static void hang(void *ctx, int cpu)
+{
+	exec_report_hang(ctx, cpu);
 }
 
 /* The end of the program: drop what it still holds the correct way (the

@@ -101,6 +101,11 @@ void exec_finish(struct exec *x, bool bounded);
  * holds (BUG_ON): its step is closed and it leaves its program. */
 void exec_stop_cpu(void) __attribute__((noreturn));
 
+/* A cpu ran a second without reaching a point: its kernel code spins on
+ * local state, a bug of the variant file.  Says so, naming the cpu, the op
+ * and the step; exit status 2 (abort() in a fuzz target). */
+void exec_report_hang(struct exec *x, int cpu) __attribute__((noreturn));
+
 /* A fault (SIGSEGV, SIGBUS, SIGFPE, SIGILL) on a cpu's thread is kernel
  * code's: named by cpu, op and step, exit status 2.  Elsewhere it is
  * pagerace's own: re-raised. */

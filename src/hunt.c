@@ -134,6 +134,8 @@ struct stress_run {
 	pthread_barrier_t start, end;
 	bool quit;
 	int cpu_of[PR_MAX_CPUS];
+	long rounds;                  /* rounds done, relaxed */
+	uint8_t running[PR_MAX_CPUS]; /* relaxed: which cpus are still in their program */
 };
 
 static void *stress_thread(void *arg)
@@ -147,16 +149,40 @@ static void *stress_thread(void *arg)
 		if (s->quit)
 			return NULL;
 		s->x->cpu[cpu].chaos_rng = next_random(&rng) | 1;
+		__atomic_store_n(&s->running[cpu], 1, __ATOMIC_RELAXED);
 		exec_run_cpu(s->x, cpu);
+		__atomic_store_n(&s->running[cpu], 0, __ATOMIC_RELAXED);
 		pthread_barrier_wait(&s->end);
 	}
+}
+
+/* A round is a few microseconds; a round still running a second later has
+ * a cpu spinning outside any point: its variant's bug, reported as such. */
+static void *watchdog(void *arg)
+{
+	struct stress_run *s = arg;
+	long last = -1;
+
+	for (int tick = 0; !__atomic_load_n(&s->quit, __ATOMIC_RELAXED); tick++) {
+		long rounds = __atomic_load_n(&s->rounds, __ATOMIC_RELAXED);
+
+		nanosleep(&(struct timespec){ .tv_nsec = 50 * 1000 * 1000 }, NULL);
+		if (tick % 20)
+			continue;
+		if (rounds == last)
+			for (int c = 0; c < PR_MAX_CPUS; c++)
+				if (__atomic_load_n(&s->running[c], __ATOMIC_RELAXED))
+					exec_report_hang(s->x, c);
+		last = rounds;
+	}
+	return NULL;
 }
 
 void stress(struct exec *x, const struct program *prog, const struct hunt_options *o,
 	    struct hunt_result *r)
 {
 	struct stress_run s = { .x = x, .o = o };
-	pthread_t tid[PR_MAX_CPUS];
+	pthread_t tid[PR_MAX_CPUS], dog;
 	void *args[PR_MAX_CPUS][2];
 	int n = 0;
 	double start = now();
@@ -172,12 +198,14 @@ void stress(struct exec *x, const struct program *prog, const struct hunt_option
 		args[i][1] = (void *)(intptr_t)s.cpu_of[i];
 		pthread_create(&tid[i], NULL, stress_thread, args[i]);
 	}
+	pthread_create(&dog, NULL, watchdog, &s);
 	x->free_running = true;
 	x->chaos = o->chaos;
 	do {
 		exec_prepare(x, prog, o->variant);
 		pthread_barrier_wait(&s.start);
 		pthread_barrier_wait(&s.end);
+		__atomic_fetch_add(&s.rounds, 1, __ATOMIC_RELAXED);
 		r->tries++;
 		exec_finish(x, x->nsteps >= EXEC_MAX_STEPS);
 		if (x->verdict.kind != VERDICT_OK) {
@@ -187,7 +215,8 @@ void stress(struct exec *x, const struct program *prog, const struct hunt_option
 	} while ((r->tries & 63) || now() - start < o->seconds);
 	r->seconds = now() - start;
 	x->free_running = false;
-	s.quit = true;
+	__atomic_store_n(&s.quit, true, __ATOMIC_RELAXED);
+	pthread_join(dog, NULL);
 	pthread_barrier_wait(&s.start);
 	for (int i = 0; i < n; i++)
 		pthread_join(tid[i], NULL);

@@ -83,13 +83,13 @@ static uint64_t hash_state(struct exec *x)
 	return h;
 }
 
-static void open_step(struct cpu_state *cs, const struct pr_site *site)
+static void open_step(struct cpu_state *cs, const struct pr_site *site, int kind)
 {
 	struct exec *x = cs->x;
 	int n = __atomic_fetch_add(&x->nsteps, 1, __ATOMIC_RELAXED);
 	struct trace_step *t = &x->trace[n < EXEC_MAX_STEPS ? n : EXEC_MAX_STEPS - 1];
 
-	*t = (struct trace_step){ .site = site, .cpu = (uint8_t)cs->cpu, .kind = (uint8_t)site->kind,
+	*t = (struct trace_step){ .site = site, .cpu = (uint8_t)cs->cpu, .kind = (uint8_t)kind,
 				  .op = (uint8_t)cs->pc, .page = -1, .slot = -1, .ref_pfn = -1,
 				  .free_lo = -1, .free_hi = -1 };
 	cs->step = t;
@@ -141,6 +141,11 @@ static bool close_step(struct cpu_state *cs, enum sched_status st)
 
 void pr_point(const struct pr_site *site, const void *addr)
 {
+	exec_point(site, site->kind, addr);
+}
+
+void exec_point(const struct pr_site *site, int kind, const void *addr)
+{
 	struct cpu_state *cs = pr_self;
 
 	if (!cs || (!page_of_addr(&cs->x->mm, addr) && !(addr >= (const void *)&cs->x->mm.mapping &&
@@ -148,7 +153,7 @@ void pr_point(const struct pr_site *site, const void *addr)
 		return;
 	if (cs->step && !close_step(cs, SCHED_MORE))
 		longjmp(escape, 1);
-	open_step(cs, site);
+	open_step(cs, site, kind);
 }
 
 void exec_stop_cpu(void)

@@ -97,6 +97,10 @@ uint8_t exec_prepare(struct exec *x, const struct program *prog, const struct va
 void exec_run_cpu(struct exec *x, int cpu);
 void exec_finish(struct exec *x, bool bounded);
 
+/* pr_point with the step's kind given apart from its site (the plain
+ * atomic_* ops are named by their access: an increment a ref, ...). */
+void exec_point(const struct pr_site *site, int kind, const void *addr);
+
 /* The calling cpu's execution ends here, with the verdict the model
  * holds (BUG_ON): its step is closed and it leaves its program. */
 void exec_stop_cpu(void) __attribute__((noreturn));

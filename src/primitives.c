@@ -59,14 +59,7 @@ int pr_atomic(atomic_t *v, enum pr_atomic_op op, int a, int b, const struct pr_s
 	struct trace_step *t;
 	int old;
 
-	if (site->kind == PR_BY_ACCESS) {
-		static __thread struct pr_site by_access;
-
-		by_access = *site;
-		by_access.kind = kind_of_access(op, a);
-		site = &by_access;
-	}
-	pr_point(site, v);
+	exec_point(site, site->kind == PR_BY_ACCESS ? kind_of_access(op, a) : site->kind, v);
 	t = current_step();
 	if (t && page)
 		t->page = (int16_t)pfn_of(pr_mm, page);

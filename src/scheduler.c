@@ -225,19 +225,35 @@ static void start_threads(uint8_t cpus)
 	}
 }
 
+static double monotonic(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 /* Wait for the execution to end; a cpu that holds the baton a whole second
- * without ending a step is spinning outside any point. */
+ * without ending a step is spinning outside any point.  The futex wait
+ * may end early (a signal: libFuzzer's timer), so the second is measured,
+ * not counted in waits. */
 static void wait_done(const struct sched_plan *plan)
 {
 	int last = -1;
+	double since = 0;
 
 	while (!__atomic_load_n(&pool.done, RELAXED)) {
 		struct timespec second = { .tv_sec = 1 };
 		int steps = __atomic_load_n(&pool.steps, RELAXED);
 
-		if (steps == last && plan->hang)
+		if (steps != last) {
+			last = steps;
+			since = 0;
+		} else if (!since) {
+			since = monotonic();
+		} else if (plan->hang && monotonic() - since >= 1) {
 			plan->hang(plan->ctx, __atomic_load_n(&pool.current, RELAXED));
-		last = steps;
+		}
 		syscall(SYS_futex, &pool.done, FUTEX_WAIT_PRIVATE, 0, &second, NULL, 0);
 	}
 	__atomic_store_n(&pool.done, 0, RELAXED);

@@ -209,14 +209,17 @@ void pr_free_block(struct page *page, unsigned int order)
 	}
 }
 
-/* folio_put: the variant's put_page, if its file defines one (in 6.x
- * put_page is folio_put of the page's folio: one function), else the
- * kernel's: one decrement, and the last frees the folio whole. */
+/* folio_put: the variant's put_page, if its file defines one other than
+ * 6.2's (in 6.x put_page is folio_put of the page's folio: one function),
+ * else the kernel's: one decrement, and the last frees the folio whole.
+ * 6.2's own put_page is that folio_put, so 6.2 names the step at the line
+ * that called folio_put, as every variant without a put_page does. */
 void pr_put_folio(struct folio *folio, const struct pr_site *site)
 {
 	struct cpu_state *cs = pr_self;
 
-	if (cs && !cs->in_put_page && variant_defines(cs->x->variant, VF_PUT_PAGE)) {
+	if (cs && !cs->in_put_page && cs->x->variant->put_page != pr_v6_2_variant.put_page &&
+	    variant_defines(cs->x->variant, VF_PUT_PAGE)) {
 		cs->in_put_page = true;
 		cs->x->variant->put_page(&folio->page);
 		cs->in_put_page = false;

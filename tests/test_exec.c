@@ -18,18 +18,23 @@ static const char story[] =
 	"cpu 1: remove 0; alloc 2 a; free a\n"
 	"schedule: 0 1 1 1 0 0 1 0\n";
 
-/* Parse and run text under the named variant; the report in *out if asked. */
+/* Parse and run text under the named variant; the report in *out if asked
+ * (empty when the program does not parse, a failure of its own). */
 static bool run(const char *text, const char *vname, char **out)
 {
 	static struct program prog;
 	struct parse_error err;
+	const struct variant *v = variant_by_name(vname, (int)strlen(vname));
 	size_t len;
+	bool parsed = program_parse(&prog, text, strlen(text), &err);
 
-	if (!program_parse(&prog, text, strlen(text), &err)) {
-		fprintf(stderr, "test program does not parse: %d: %s\n", err.line, err.msg);
+	CHECK(parsed && v, "test program does not parse (%d: %s) or no variant %s", err.line, err.msg, vname);
+	if (!parsed || !v) {
+		if (out)
+			*out = strdup("");
 		return false;
 	}
-	exec_run(x, &prog, variant_by_name(vname, (int)strlen(vname)));
+	exec_run(x, &prog, v);
 	if (out) {
 		FILE *f = open_memstream(out, &len);
 
@@ -62,7 +67,406 @@ static void story_on_every_variant(void)
 	      verdict_of(story, "racy-refcount"));
 }
 
-@@TRACE@@
+/* The line of the nth line of path (from the project root) holding needle,
+ * 0 when there is none: the trace names kernel code by file and line, and
+ * the files are others' to edit. */
+static int line_of(const char *path, const char *needle, int nth)
+{
+	FILE *f = fopen(path, "r");
+	char buf[4096];
+	int line = 0, found = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(buf, sizeof(buf), f)) {
+		line++;
+		if (strstr(buf, needle) && ++found == nth) {
+			fclose(f);
+			return line;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+/* A whole line of out, exactly. */
+static bool has_line(const char *out, const char *want)
+{
+	size_t n = strlen(want);
+
+	for (const char *p = out; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		if (!strncmp(p, want, n) && (p[n] == '\n' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+static bool starts_with(const char *s, const char *prefix)
+{
+	return !strncmp(s, prefix, strlen(prefix));
+}
+
+struct row {
+	int cpu;
+	char cell[128];
+};
+
+/* The step rows of a trace, each exactly its cell in its cpu's column
+ * (the column of "cpu N" in the header), numbered from 1; and no more
+ * rows than these. */
+static void check_rows(const char *out, const struct row *rows, int n, const char *when)
+{
+	const char *head = strstr(out, "\nstep  ");
+	int col[PR_MAX_CPUS] = { 0 }, got = 0;
+
+	CHECK(head != NULL, "%s: no header row:\n%s", when, out);
+	if (!head)
+		return;
+	head++;
+	const char *eol = strchr(head, '\n');
+	for (int c = 0; c < PR_MAX_CPUS; c++) {
+		char name[16];
+		const char *at;
+
+		snprintf(name, sizeof(name), "cpu %d", c);
+		at = strstr(head, name);
+		col[c] = at && at < eol ? (int)(at - head) : -1;
+	}
+	for (const char *p = eol + 1; *p && *p != '\n'; got++) {
+		const char *end = strchr(p, '\n');
+		int len = end ? (int)(end - p) : (int)strlen(p);
+		char line[512], lead[16];
+
+		snprintf(line, sizeof(line), "%.*s", len, p);
+		p = end ? end + 1 : p + len;
+		if (got >= n)
+			continue;
+		snprintf(lead, sizeof(lead), "%4d", got + 1);
+		int c = col[rows[got].cpu];
+		bool blank = c > 4 && !strncmp(line, lead, 4);
+
+		for (int i = 4; blank && i < c; i++)
+			blank = line[i] == ' ';
+		CHECK(c > 0 && blank && len > c && !strcmp(line + c, rows[got].cell),
+		      "%s: row %d is\n'%s'\nwant cpu %d's column (%d) to be exactly\n'%s'", when, got + 1, line,
+		      rows[got].cpu, c, rows[got].cell);
+	}
+	CHECK(got == n, "%s: %d step rows, want %d", when, got, n);
+}
+
+/* The trace names each step by the kernel code's file and line, the
+ * primitive it called and what it did, in its cpu's column, as the mail
+ * tells the race; it ends with the verdict line. */
+static void story_trace_reads_like_the_mail(void)
+{
+	const int load = line_of("variants/v6.2.c", "xas_load(&xas)", 1),
+		  tryget = line_of("variants/v6.2.c", "folio_try_get_rcu(folio)", 1),
+		  reload = line_of("variants/v6.2.c", "xas_reload(&xas)", 1),
+		  put = line_of("variants/v6.2.c", "folio_put(folio);", 1),
+		  lookup_put = line_of("variants/v6.2.c", "folio_put(folio);", 2),
+		  del = line_of("src/filemap.c", "PR_SITE(\"page_cache_delete\"", 1),
+		  alloc = line_of("src/ops.c", "alloc_pages(GFP_KERNEL | (op->comp", 1),
+		  dec59 = line_of("variants/v5.9.c", "put_page_testzero(page)", 1),
+		  dec510 = line_of("variants/v5.10.c", "put_page_testzero(page)", 1),
+		  head510 = line_of("variants/v5.10.c", "PageHead(page)", 1),
+		  head62 = line_of("variants/v6.2.c", "= PageHead(page)", 1),
+		  dec62 = line_of("variants/v6.2.c", "put_page_testzero(page)", 1);
+	struct row rows[10] = {
+		{ 0, "" }, { 1, "" }, { 1, "" }, { 1, "" }, { 0, "" }, { 0, "" }, { 1, "" }, { 0, "" }, { 0, "" }, { 1, "" },
+	};
+	char *out = NULL;
+
+	CHECK(load && tryget && reload && put && lookup_put > put && del && alloc && dec59 && dec510 &&
+		      head510 && head62 && dec62,
+	      "a call the trace names is not in its file any more");
+#define ROW(i, ...) snprintf(rows[i].cell, sizeof(rows[i].cell), __VA_ARGS__)
+	ROW(0, "v6.2.c:%d  xas_load(s0): p0", load);
+	ROW(1, "filemap.c:%d  page_cache_delete(s0): p0", del);
+	ROW(2, "v6.2.c:%d  folio_put(p0) 1->0, frees p0", put);
+	ROW(3, "ops.c:%d  alloc_pages(o2): p0-p3", alloc);
+	ROW(4, "v6.2.c:%d  folio_try_get_rcu(p0) 1->2", tryget);
+	ROW(5, "v6.2.c:%d  xas_reload(s0): changed", reload);
+	ROW(6, "v5.9.c:%d  put_page_testzero(p0) 2->1", dec59);
+	ROW(7, "v6.2.c:%d  folio_put(p0) 1->0, frees p0", lookup_put);
+	ROW(8, "v6.2.c:%d  xas_load(s0): empty", load);
+	run(story, "v5.9", &out);
+	CHECK(starts_with(out, "variant v5.9 (variants/v5.9.c), 16 pages, 4 slots\ncache s0: p0, refcount 1\n\nstep  "),
+	      "header:\n%s", out);
+	check_rows(out, rows, 9, "v5.9 story");
+	CHECK(has_line(out, "schedule: 0 1 1 1 0 0 1 0 0"), "%s", out);
+	CHECK(has_line(out, "(9 steps, 3 preemptions)"), "%s", out);
+	CHECK(has_line(out, "at the end: p1-p3 neither free nor held"), "%s", out);
+	const char *last = "verdict: lost-pages 3\n";
+	CHECK(strlen(out) > strlen(last) && !strcmp(out + strlen(out) - strlen(last), last), "%s", out);
+	free(out);
+
+	/* 5.10: the tails freed after the put that was not the last. */
+	out = NULL;
+	ROW(6, "v5.10.c:%d  put_page_testzero(p0) 2->1", dec510);
+	ROW(9, "v5.10.c:%d  PageHead(p0): no, frees p1-p3", head510);
+	run(story, "v5.10", &out);
+	CHECK(starts_with(out, "variant v5.10 (variants/v5.10.c), 16 pages, 4 slots\n"), "%s", out);
+	check_rows(out, rows, 10, "v5.10 story");
+	CHECK(has_line(out, "schedule: 0 1 1 1 0 0 1 0 0 1") && has_line(out, "(10 steps, 4 preemptions)") &&
+		      has_line(out, "verdict: ok") && !strstr(out, "at the end"),
+	      "%s", out);
+	free(out);
+
+	/* 6.2: PageHead read before the put, the whole block freed by the last. */
+	out = NULL;
+	ROW(6, "v6.2.c:%d  PageHead(p0): no", head62);
+	ROW(7, "v6.2.c:%d  folio_put(p0) 2->1", lookup_put);
+	ROW(9, "v6.2.c:%d  put_page_testzero(p0) 1->0, frees p0-p3", dec62);
+	run(story, "v6.2", &out);
+	check_rows(out, rows, 10, "v6.2 story");
+	CHECK(has_line(out, "verdict: ok"), "%s", out);
+	free(out);
+
+	/* The CVE on 5.10: PageHead read after the other holder freed the
+	 * compound page; the violating step marked in its column. */
+	out = NULL;
+	run("cache 0\ncpu 0: lookup 0\ncpu 1: remove 0; alloc 2 a comp; free a\nschedule: 0 1 1 1 0 0 1 0 1\n",
+	    "v5.10", &out);
+	ROW(3, "ops.c:%d  alloc_pages(o2 comp): p0-p3", alloc);
+	ROW(6, "v5.10.c:%d  put_page_testzero(p0) 2->1", dec510);
+	ROW(7, "v6.2.c:%d  folio_put(p0) 1->0, frees p0-p3", lookup_put);
+	rows[8].cpu = 1;
+	ROW(8, "v5.10.c:%d  PageHead(p0): no !! double-free", head510);
+	check_rows(out, rows, 9, "v5.10 CVE");
+	CHECK(has_line(out, "at step 9: p2 freed while it is free") && has_line(out, "verdict: double-free"), "%s",
+	      out);
+	free(out);
+#undef ROW
+}
+
+/* The built-in variants take the steps of the README's table: the lookup's
+ * load, get, recheck, put; the removal's unlink and put; alloc; and each
+ * __free_pages as its variant writes it (v5.9: dec; v5.10: dec, then
+ * unless zero head; v6.2: head, dec). */
+static const char *const kind_names[STEP_NKINDS] = {
+	[STEP_LOAD] = "load", [STEP_GET] = "get",     [STEP_RECHECK] = "recheck", [STEP_PUT] = "put",
+	[STEP_UNLINK] = "unlink", [STEP_ALLOC] = "alloc", [STEP_LINK] = "link",   [STEP_REF] = "ref",
+	[STEP_DEC] = "dec",   [STEP_HEAD] = "head",   [STEP_TAG] = "tag",         [STEP_READ] = "read",
+	[STEP_WRITE] = "write", [STEP_CMPXCHG] = "cmpxchg",
+};
+
+/* The trace as "kind kind ...", "cpu cpu ...". */
+static void trace_shape(char *kinds, char *cpus, size_t len)
+{
+	kinds[0] = cpus[0] = '\0';
+	for (int i = 0; i < x->nsteps; i++) {
+		const struct trace_step *t = &x->trace[i];
+
+		snprintf(kinds + strlen(kinds), len - strlen(kinds), "%s%s", i ? " " : "",
+			 t->kind < STEP_NKINDS ? kind_names[t->kind] : "?");
+		snprintf(cpus + strlen(cpus), len - strlen(cpus), "%s%d", i ? " " : "", t->cpu);
+	}
+}
+
+static void steps_follow_the_table(void)
+{
+	static const char wilcox[] = "cache 0\ncpu 0: lookup 0\ncpu 1: remove 0; alloc 2 a; free a\n"
+				     "schedule: 0 1 1 1 0 0 1 0\n";
+	static const char linus[] = "cache 0\ncpu 0: lookup 0\ncpu 1: remove 0\ncpu 2: alloc 2 a; free a\n"
+				    "schedule: 0 1 1 2 0 0 2 0\n";
+	static const char cve[] = "cache 0\ncpu 0: lookup 0\ncpu 1: remove 0; alloc 2 a comp; free a\n"
+				  "schedule: 0 1 1 1 0 0 1 0 1\n";
+	/* Past the schedule cpu 0 runs to its end, then cpu 1. */
+	static const char misc[] = "cpu 0: alloc 1 a comp; ref a; put a; free a\ncpu 1: add 2; add 2; lookup 2\n"
+				   "schedule: 0 1 1 0\n";
+	static const struct {
+		const char *prog, *variant, *kinds, *cpus, *verdict;
+		int step; /* the step that showed it */
+	} cases[] = {
+		{ wilcox, "v5.9", "load unlink put alloc get recheck dec put load", "0 1 1 1 0 0 1 0 0", "lost-pages 3", 0 },
+		{ wilcox, "v5.10", "load unlink put alloc get recheck dec put load head", "0 1 1 1 0 0 1 0 0 1", "ok", 0 },
+		{ wilcox, "v6.2", "load unlink put alloc get recheck head put load dec", "0 1 1 1 0 0 1 0 0 1", "ok", 0 },
+		/* Its put_page and __free_pages drop the count by a plain store
+		 * after one read: the read is the point. */
+		{ wilcox, "racy-refcount", "load unlink read alloc get recheck head read load read", "0 1 1 1 0 0 1 0 0 1",
+		  "ok", 0 },
+		{ linus, "v5.9", "load unlink put alloc get recheck dec put load", "0 1 1 2 0 0 2 0 0", "lost-pages 3", 0 },
+		{ linus, "v6.2", "load unlink put alloc get recheck head put load dec", "0 1 1 2 0 0 2 0 0 2", "ok", 0 },
+		{ cve, "v5.9", "load unlink put alloc get recheck dec put load", "0 1 1 1 0 0 1 0 0", "ok", 0 },
+		{ cve, "v5.10", "load unlink put alloc get recheck dec put head", "0 1 1 1 0 0 1 0 1", "double-free", 9 },
+		{ cve, "v6.2", "load unlink put alloc get recheck head put dec load", "0 1 1 1 0 0 1 0 1 0", "ok", 0 },
+		/* ref, put, add (alloc, link; busy: the page dropped in the
+		 * link's step), a lookup that finds its page. */
+		{ misc, "v6.2", "alloc alloc link ref put head dec alloc link load get recheck put",
+		  "0 1 1 0 0 0 0 1 1 1 1 1 1", "ok", 0 },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char kinds[256], cpus[256];
+		const char *got = verdict_of(cases[i].prog, cases[i].variant);
+
+		trace_shape(kinds, cpus, sizeof(kinds));
+		CHECK(!strcmp(kinds, cases[i].kinds) && !strcmp(cpus, cases[i].cpus) && !strcmp(got, cases[i].verdict) &&
+			      x->verdict.step == cases[i].step,
+		      "case %zu on %s: kinds '%s'\n  want '%s'\n cpus '%s' want '%s'\n verdict %s at %d, want %s at %d", i,
+		      cases[i].variant, kinds, cases[i].kinds, cpus, cases[i].cpus, got, x->verdict.step,
+		      cases[i].verdict, cases[i].step);
+	}
+}
+
+/* Kernel code written here, as a variant file would be, run through a
+ * struct variant on 6.2's defaults (as variant_defaults.c makes one). */
+static struct variant made;
+
+static const struct variant *make_variant(const char *name, void (*free_pages)(struct page *, unsigned int),
+					  struct page *(*find)(struct address_space *, pgoff_t))
+{
+	made = pr_v6_2_variant;
+	made.name = name;
+	made.path = "tests/test_exec.c";
+	if (free_pages)
+		made.free_pages = free_pages;
+	if (find)
+		made.find_get_entry = find;
+	return &made;
+}
+
+static bool run_variant(const char *text, const struct variant *v, char **out)
+{
+	static struct program prog;
+	struct parse_error err;
+	size_t len;
+
+	if (!program_parse(&prog, text, strlen(text), &err)) {
+		CHECK(false, "test program does not parse: %d: %s", err.line, err.msg);
+		if (out)
+			*out = strdup("");
+		return false;
+	}
+	exec_run(x, &prog, v);
+	if (out) {
+		FILE *f = open_memstream(out, &len);
+
+		report_print(f, x);
+		fclose(f);
+	}
+	return true;
+}
+
+static int bug_line;
+
+/* 6.2's __free_pages, asserting the caller holds the only reference. */
+static void free_pages_sole_owner(struct page *page, unsigned int order)
+{
+	bug_line = __LINE__ + 1;
+	VM_BUG_ON_PAGE(page_ref_count(page) != 1, page);
+	pr_v6_2_variant.free_pages(page, order);
+}
+
+/* A lookup that BUG()s on slot 1 before its first point. */
+static struct page *find_get_entry_bug(struct address_space *mapping, pgoff_t index)
+{
+	BUG_ON(index == 1);
+	return pr_v6_2_variant.find_get_entry(mapping, index);
+}
+
+/* BUG_ON and VM_BUG_ON_PAGE end the execution with the verdict bug, at
+ * the step whose code fired them, naming the file, the line and the page;
+ * the cpus left waiting leave it, and the next execution runs as ever. */
+static void bug_on_is_a_verdict(void)
+{
+	const struct variant *v = make_variant("sole-owner", free_pages_sole_owner, NULL);
+	char *out = NULL, want[200];
+
+	run_variant("cpu 0: alloc 0 a; free a\n", v, NULL);
+	CHECK(x->verdict.kind == VERDICT_OK && x->nsteps == 4, "sole owner: %s after %d steps (alloc read head dec)",
+	      verdict_names[x->verdict.kind], x->nsteps);
+	run_variant("cpu 0: alloc 0 a; ref a; free a\ncpu 1: alloc 0 b; free b\nschedule: 0 0 0 1\n", v, &out);
+	snprintf(want, sizeof(want), "VM_BUG_ON_PAGE(page_ref_count(page) != 1) at test_exec.c:%d, page p0", bug_line);
+	CHECK(x->verdict.kind == VERDICT_BUG && x->verdict.step == 3 && x->nsteps == 3 && !strcmp(x->verdict.detail, want),
+	      "shared: %s at step %d of %d: '%s', want '%s'", verdict_names[x->verdict.kind], x->verdict.step, x->nsteps,
+	      x->verdict.detail, want);
+	snprintf(want, sizeof(want), "at step 3: VM_BUG_ON_PAGE(page_ref_count(page) != 1) at test_exec.c:%d, page p0",
+		 bug_line);
+	CHECK(out && has_line(out, want) && has_line(out, "verdict: bug") && strstr(out, "page_ref_count(p0): 2 !! bug\n"),
+	      "%s", out);
+	free(out);
+
+	v = make_variant("lookup-bug", NULL, find_get_entry_bug);
+	run_variant("cache 0\ncpu 0: lookup 0\n", v, NULL);
+	CHECK(x->verdict.kind == VERDICT_OK && x->nsteps == 4, "lookup of slot 0: %s after %d steps",
+	      verdict_names[x->verdict.kind], x->nsteps);
+	/* Before any point: no step taken, the verdict still given. */
+	run_variant("cpu 0: alloc 0 a\ncpu 1: lookup 1\nschedule: 1 0\n", v, NULL);
+	CHECK(x->verdict.kind == VERDICT_BUG && x->nsteps == 0 && strstr(x->verdict.detail, "BUG_ON(index == 1) at test_exec.c:"),
+	      "BUG_ON before the first point: %s after %d steps: %s", verdict_names[x->verdict.kind], x->nsteps,
+	      x->verdict.detail);
+	/* The threads left in the middle serve the next execution. */
+	CHECK(!strcmp(verdict_of(story, "v5.9"), "lost-pages 3") && x->nsteps == 9, "the story after a BUG: %s",
+	      verdict_of(story, "v5.9"));
+}
+
+/* 51ff4d7486f0: the tag of page[0] read after a put that was not the last. */
+static void free_pages_tag_after_put(struct page *page, unsigned int order)
+{
+	int head = PageHead(page);
+
+	if (put_page_testzero(page))
+		free_the_page(page, order);
+	else if (!head) {
+		pgalloc_tag_sub_pages(page, (1 << order) - 1);
+		while (order-- > 0)
+			free_the_page(page + (1 << order), order);
+	}
+}
+
+/* 0ae0227fa31d: the tag read while our reference pins the page. */
+static void free_pages_tag_before_put(struct page *page, unsigned int order)
+{
+	int head = PageHead(page);
+	struct alloc_tag *tag = pgalloc_tag_get(page);
+
+	if (put_page_testzero(page))
+		free_the_page(page, order);
+	else if (!head) {
+		pgalloc_tag_sub_pages(tag, (1 << order) - 1);
+		while (order-- > 0)
+			free_the_page(page + (1 << order), order);
+	}
+}
+
+/* A tag read of a page freed since the op took it is a use-after-free; a
+ * tag read before is none; pgalloc_tag_sub_pages of a tag takes no step,
+ * of a page one (the tag read). */
+static void tag_reads(void)
+{
+	static const char racy[] = "cache 0\ncpu 0: lookup 0\ncpu 1: remove 0; alloc 2 a; free a\n"
+				   "schedule: 0 1 1 1 0 0 1 1 0 1\n";
+	static const char calm[] = "cache 0\ncpu 0: lookup 0\ncpu 1: remove 0; alloc 2 a; free a\n"
+				   "schedule: 0 1 1 1 0 0 1 1 1 0\n";
+	char kinds[256], cpus[256];
+
+	run_variant(racy, make_variant("codetag-after", free_pages_tag_after_put, NULL), NULL);
+	trace_shape(kinds, cpus, sizeof(kinds));
+	CHECK(x->verdict.kind == VERDICT_USE_AFTER_FREE && x->verdict.step == 10 &&
+		      !strcmp(kinds, "load unlink put alloc get recheck head dec put tag") &&
+		      !strcmp(x->verdict.detail, "p0 used after it was freed"),
+	      "tag read after the last put elsewhere: %s at %d: %s; %s", verdict_names[x->verdict.kind], x->verdict.step,
+	      x->verdict.detail, kinds);
+	run_variant(calm, &made, NULL);
+	trace_shape(kinds, cpus, sizeof(kinds));
+	CHECK(x->verdict.kind == VERDICT_OK && !strcmp(kinds, "load unlink put alloc get recheck head dec tag put load"),
+	      "tag read before the other put: %s; %s", verdict_names[x->verdict.kind], kinds);
+	CHECK(x->mm.tag.pages == 0 - 3, "the tag of the page: %ld, want -3", x->mm.tag.pages);
+
+	run_variant(racy, make_variant("codetag-before", free_pages_tag_before_put, NULL), NULL);
+	trace_shape(kinds, cpus, sizeof(kinds));
+	CHECK(x->verdict.kind == VERDICT_OK && !strcmp(kinds, "load unlink put alloc get recheck head tag put dec load") &&
+		      !strcmp(cpus, "0 1 1 1 0 0 1 1 0 1 0"),
+	      "tag read before the put: %s; %s; %s", verdict_names[x->verdict.kind], kinds, cpus);
+	run_variant(calm, &made, NULL);
+	trace_shape(kinds, cpus, sizeof(kinds));
+	/* The sub of a tag took no step: the tails freed in the dec's. */
+	CHECK(x->verdict.kind == VERDICT_OK && !strcmp(kinds, "load unlink put alloc get recheck head tag dec put load") &&
+		      x->trace[8].free_lo == 1 && x->trace[8].free_hi == 3,
+	      "tag before, calm: %s; %s; dec frees p%d-p%d", verdict_names[x->verdict.kind], kinds, x->trace[8].free_lo,
+	      x->trace[8].free_hi);
+}
+
 /* 100 replays of one program give byte-identical output, per variant. */
 static void replay_is_deterministic(void)
 {
@@ -216,6 +620,9 @@ void test_exec(void)
 	x = exec_new();
 	story_on_every_variant();
 	story_trace_reads_like_the_mail();
+	steps_follow_the_table();
+	bug_on_is_a_verdict();
+	tag_reads();
 	replay_is_deterministic();
 	schedule_rules();
 	empty_handle_takes_no_step();

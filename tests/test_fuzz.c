@@ -211,8 +211,11 @@ static void minimizer_table(void)
 		size_t len;
 		FILE *f;
 
-		CHECK(program_parse(&prog, rows[i].in, strlen(rows[i].in), &err), "%s: %s", rows[i].intent,
-		      err.msg);
+		bool parsed = program_parse(&prog, rows[i].in, strlen(rows[i].in), &err);
+
+		CHECK(parsed, "%s: %s", rows[i].intent, err.msg);
+		if (!parsed)
+			continue;
 		CHECK(minimize(x, &prog, variant_by_name(vname, (int)strlen(vname)), &st), "%s: no violation",
 		      rows[i].intent);
 		f = open_memstream(&text, &len);
@@ -235,11 +238,11 @@ static void hunt_finds_the_stories(void)
 	for (int pct = 0; pct < 2; pct++) {
 		struct hunt_options o = { .variant = variants[VARIANT_V5_9], .seconds = 5, .pct = pct, .seed = 7 };
 
-		program_parse(&prog, story, strlen(story), &err);
+		CHECK(program_parse(&prog, story, strlen(story), &err), "story: %d: %s", err.line, err.msg);
 		hunt(x, &prog, &o, &r);
 		CHECK(r.found && x->verdict.kind == VERDICT_LOST_PAGES, "%s: v5.9 not found in %ld",
 		      pct ? "pct" : "random", r.tries);
-		program_parse(&prog, cve, strlen(cve), &err);
+		CHECK(program_parse(&prog, cve, strlen(cve), &err), "cve: %d: %s", err.line, err.msg);
 		o.variant = variants[VARIANT_V5_10];
 		hunt(x, &prog, &o, &r);
 		CHECK(r.found && x->verdict.kind == VERDICT_DOUBLE_FREE, "%s: v5.10 not found in %ld",

@@ -80,6 +80,12 @@ static void check_free_blocks(const struct blk *want, int n, const char *when)
 	for (unsigned int pfn = 0; pfn < mm.npages && !bad[0]; pfn++)
 		if (page_is_free(&mm, &mm.pages[pfn]) != inside[pfn])
 			snprintf(bad, sizeof(bad), "page_is_free(p%u) is %d", pfn, !inside[pfn]);
+	bool map[MM_MAX_PAGES];
+
+	pages_free_map(&mm, map);
+	for (unsigned int pfn = 0; pfn < mm.npages && !bad[0]; pfn++)
+		if (map[pfn] != inside[pfn])
+			snprintf(bad, sizeof(bad), "pages_free_map[p%u] is %d", pfn, !inside[pfn]);
 	if (!bad[0] && nr_free_pages(&mm) != nfree)
 		snprintf(bad, sizeof(bad), "nr_free_pages %d, want %d", nr_free_pages(&mm), nfree);
 	CHECK(!bad[0], "%s: %s", when, bad);
@@ -660,8 +666,9 @@ static void test_page_flags(void)
 			pr_v6_2_variant.free_pages(p, 2);
 		CHECK(nr_free_pages(&mm) == 15, "comp %d: %d free after the free", comp, nr_free_pages(&mm));
 		for (int i = 0; i < 4; i++)
-			CHECK(!PageHead(p + i) && !PageTail(p + i) && compound_head(p + i) == p + i,
-			      "comp %d: freed p%d still compound", comp, i);
+			CHECK(!PageHead(p + i) && !PageTail(p + i) && compound_head(p + i) == p + i &&
+				      compound_order(p + i) == 0,
+			      "comp %d: freed p%d still compound (order %u)", comp, i, compound_order(p + i));
 		check_no_bug("page flags");
 	}
 }

@@ -203,9 +203,11 @@ void exec_report_hang(struct exec *x, int cpu)
 
 	fprintf(stderr,
 		"pagerace: variant %s: cpu %d, op %d (%s), step %d: ran 1 s without reaching a scheduling point "
-		"(a loop that touches no shared state?)%s%s:%d\n",
-		x->variant->name, cpu, cs->pc + 1, op_names[op->kind], __atomic_load_n(&x->nsteps, __ATOMIC_RELAXED),
-		t ? "; its last point: " : "", t ? t->site->file : "", t ? t->site->line : 0);
+		"(a loop that touches no shared state?)",
+		x->variant->name, cpu, cs->pc + 1, op_names[op->kind], __atomic_load_n(&x->nsteps, __ATOMIC_RELAXED));
+	if (t)
+		fprintf(stderr, "; its last point: %s:%d %s", t->site->file, t->site->line, t->site->fn);
+	fputc('\n', stderr);
 #ifdef PAGERACE_FUZZ
 	abort();
 #else

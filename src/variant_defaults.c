@@ -17,6 +17,9 @@ PR_DEFAULT(void, put_page, (struct page *page), pr_v6_2_variant.put_page(page));
 PR_DEFAULT(void *, filemap_get_entry, (struct address_space *mapping, pgoff_t index),
 	   return pr_v6_2_variant.filemap_get_entry(mapping, index));
 
+/* free_the_page, if the file does not bring its own: the free path. */
+PR_DEFAULT(void, free_the_page, (struct page *page, unsigned int order), pr_free_block(page, order));
+
 /* Only 6.x's lookup has a default: a file that defines neither uses it. */
 static struct page *dflt_find_get_entry(struct address_space *mapping, pgoff_t index)
 {

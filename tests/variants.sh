@@ -1,19 +1,26 @@
 #!/bin/sh
-# variants.sh BIN: kernel variants as plug-in files.  Broken files get a
-# clear message naming the file (and line) and status 2; the examples'
-# bugs are found by explore on the story program, their fixes are clean.
+# variants.sh BIN: kernel variants as plug-in files (kernel-shaped C against
+# shim/).  Broken files get a clear message (the file and line, or the cpu,
+# op and step their code failed in) and status 2; the examples' bugs are
+# found by explore on the story programs with the fewest preemptions they
+# need (and not with one fewer), the correct ones are clean.
 # Ends with "variants: N passed, N failed".
 bin=${1:?usage: variants.sh path/to/pagerace}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
+limit=60
 story=corpus/regressions/wilcox-2021-two-cpus.prog
+cve=corpus/regressions/cve-2023-52739-compound.prog
+ex=variants/examples
+bad=tests/variants
+clean='explored: [0-9]+ schedules, violations: 0$'
 
-# expect STATUS PATTERN ARGS...
+# expect STATUS PATTERN ARGS...  (runs under timeout $limit)
 expect() {
 	want=$1 pattern=$2
 	shift 2
-	timeout 60 "$bin" "$@" >"$tmp/out" 2>&1
+	timeout "$limit" "$bin" "$@" >"$tmp/out" 2>&1
 	got=$?
 	if [ "$got" = "$want" ] && grep -qE -- "$pattern" "$tmp/out"; then
 		pass=$((pass + 1))
@@ -23,26 +30,81 @@ expect() {
 	fi
 }
 
-expect 2 'does-not-compile.c:7:.*error' check-variant tests/variants/does-not-compile.c
-expect 2 'does-not-compile.c: the variant does not compile' replay --variant-file tests/variants/does-not-compile.c "$story"
-expect 2 'no-variant.c:1: defines no variant' check-variant tests/variants/no-variant.c
-expect 2 'no-free-pages.c: its struct variant has no .free_pages' check-variant tests/variants/no-free-pages.c
-expect 2 'missing.c: No such file' check-variant tests/variants/missing.c
-printf 'cpu 0: alloc 1 a comp; free a\n' >"$tmp/comp.prog"
-expect 2 'falls-off: its free_pages fell off its end at line 15' replay --variant-file tests/variants/falls-off.c "$tmp/comp.prog"
-expect 2 'one variant only' replay --variant v5.9 --variant-file variants/examples/codetag-fixed.c "$story"
+# Bad input: each is status 2 with a message that says what is wrong.
+expect 2 'does-not-compile.c:8:[0-9]+: error' check-variant $bad/does-not-compile.c
+expect 2 'does-not-compile.c: the variant does not compile' check-variant $bad/does-not-compile.c
+expect 2 'does-not-compile.c: the variant does not compile' replay --variant-file $bad/does-not-compile.c "$story"
+expect 2 'defines-none.c:1: defines none of __free_pages, put_page, find_get_entry, filemap_get_entry' check-variant $bad/defines-none.c
+expect 2 'defines-none.c:1: defines none of' replay --variant-file $bad/defines-none.c "$story"
+expect 2 'both-lookups.c:1: defines both lookups' check-variant $bad/both-lookups.c
+expect 2 'both-lookups.c:1: defines both lookups' explore --variant-file $bad/both-lookups.c --out "$tmp" "$story"
+expect 2 'missing.c: No such file' check-variant $bad/missing.c
+expect 2 'missing.c: No such file' replay --variant-file $bad/missing.c "$story"
+expect 2 'one variant only' replay --variant v5.9 --variant-file $ex/codetag-0ae0227fa31d.c "$story"
+# Code that compiles, and crashes or spins when it runs: check-variant
+# cannot see it; running it names the cpu, the op and the step.
+printf 'cpu 0: alloc 1 a; free a\n' >"$tmp/free.prog"
+expect 0 'crashes.c: variant crashes defines __free_pages: ok$' check-variant $bad/crashes.c
+expect 2 'variant crashes: cpu 0, op 2 \(free\), step 3: Segmentation fault in kernel code after its point at tests/variants/crashes.c:12 put_page_testzero' \
+	replay --variant-file $bad/crashes.c "$tmp/free.prog"
+expect 2 'variant crashes: cpu 1, op 3 \(free\), step [0-9]+: Segmentation fault' \
+	explore --variant-file $bad/crashes.c --preemptions 2 --out "$tmp" "$story"
+limit=20
+expect 2 'variant spins: cpu 0, op 2 \(free\), step 3: ran 1 s without reaching a scheduling point.*its last point: tests/variants/spins.c:13' \
+	replay --variant-file $bad/spins.c "$tmp/free.prog"
+expect 2 'variant spins: cpu 1, op 3 \(free\), step [0-9]+: ran 1 s without reaching a scheduling point' \
+	hunt --seconds 1 --variant-file $bad/spins.c --out "$tmp" "$story"
+expect 2 'variant spins: cpu 1, op 3 \(free\), step [0-9]+: ran 1 s without reaching a scheduling point' \
+	stress --seconds 1 --variant-file $bad/spins.c "$story"
+# VM_BUG_ON_PAGE in kernel code: the verdict bug, with its file and line.
+printf 'cpu 0: alloc 0 a; free a; free a\n' >"$tmp/twice.prog"
+expect 1 'at step 6: VM_BUG_ON_PAGE\(page_ref_count\(page\) == 0\) at bug-on.c:11, page p0' \
+	replay --variant-file $bad/bug-on.c "$tmp/twice.prog"
+expect 1 '^verdict: bug$' replay --variant-file $bad/bug-on.c "$tmp/twice.prog"
+limit=60
 
-# The examples: each bug found with the fewest preemptions it needs, each
-# fix clean with more.
-for f in variants/examples/*.c; do expect 0 ': ok$' check-variant "$f"; done
-expect 1 'use-after-free' explore --variant-file variants/examples/codetag-51ff4d7486f0.c --preemptions 4 --out "$tmp" "$story"
-expect 0 'explored: [0-9]+ schedules, violations: 0' explore --variant-file variants/examples/codetag-51ff4d7486f0.c --preemptions 3 "$story"
-expect 0 'explored: [0-9]+ schedules, violations: 0' explore --variant-file variants/examples/codetag-fixed.c --preemptions 8 "$story"
-expect 1 'returned by a lookup whose slot no longer holds it' explore --variant-file variants/examples/lookup-no-recheck.c --preemptions 2 --out "$tmp" "$story"
-expect 1 'p0 used after it was freed' explore --variant-file variants/examples/lookup-get-page.c --preemptions 1 --out "$tmp" "$story"
-expect 0 'explored: [0-9]+ schedules, violations: 0' explore --variant v6.2 --preemptions 8 "$story"
-# The fixed codetag against every small program.
-expect 0 'explored: [0-9]+ schedules, violations: 0' explore --all-programs --cpus 2 --ops 2 --preemptions 2 --variant-file variants/examples/codetag-fixed.c
+# The examples: each keeps the interface.
+for f in $ex/*.c; do expect 0 ': ok$' check-variant "$f"; done
+expect 0 'variant free-pages-4.15 defines __free_pages: ok' check-variant $ex/free-pages-4.15.c
+expect 0 'variant find-get-entry-5.x defines find_get_entry: ok' check-variant $ex/find-get-entry-5.x.c
+expect 0 'variant filemap-get-entry-6.x defines filemap_get_entry: ok' check-variant $ex/filemap-get-entry-6.x.c
+
+# Replayed on the story, each gives the verdict of the kernel it codes.
+for f in free-pages-4.15 free-pages-5.9; do
+	expect 1 'verdict: lost-pages 3$' replay --variant-file $ex/$f.c "$story"
+done
+for f in free-pages-5.10 free-pages-6.2 codetag-0ae0227fa31d find-get-entry-5.x filemap-get-entry-6.x; do
+	expect 0 'verdict: ok$' replay --variant-file $ex/$f.c "$story"
+done
+expect 1 'verdict: double-free$' replay --variant-file $ex/free-pages-5.10.c "$cve"
+
+# The bugs, each found with the fewest preemptions it needs, not with one
+# fewer.
+expect 1 'lost-pages 3' explore --variant-file $ex/free-pages-4.15.c --preemptions 3 --out "$tmp" "$story"
+expect 0 "$clean" explore --variant-file $ex/free-pages-4.15.c --preemptions 2 --out "$tmp" "$story"
+expect 1 'lost-pages 3' explore --variant-file $ex/free-pages-5.9.c --preemptions 3 --out "$tmp" "$story"
+expect 0 "$clean" explore --variant-file $ex/free-pages-5.9.c --preemptions 2 --out "$tmp" "$story"
+expect 1 'double-free' explore --variant-file $ex/free-pages-5.10.c --preemptions 4 --out "$tmp" "$cve"
+expect 0 "$clean" explore --variant-file $ex/free-pages-5.10.c --preemptions 3 --out "$tmp" "$cve"
+expect 1 'codetag-51ff4d7486f0.c:[0-9]+  pgalloc_tag_sub_pages\(p0\).*!! use-after-free' \
+	explore --variant-file $ex/codetag-51ff4d7486f0.c --preemptions 4 --out "$tmp" "$story"
+expect 0 "$clean" explore --variant-file $ex/codetag-51ff4d7486f0.c --preemptions 3 --out "$tmp" "$story"
+expect 1 'p0 returned by a lookup whose slot no longer holds it' \
+	explore --variant-file $ex/lookup-no-recheck.c --preemptions 2 --out "$tmp" "$story"
+expect 0 "$clean" explore --variant-file $ex/lookup-no-recheck.c --preemptions 1 --out "$tmp" "$story"
+expect 1 'lookup-get-page.c:[0-9]+  get_page\(p0\) 0->1 !! use-after-free' \
+	explore --variant-file $ex/lookup-get-page.c --preemptions 1 --out "$tmp" "$story"
+expect 0 "$clean" explore --variant-file $ex/lookup-get-page.c --preemptions 0 --out "$tmp" "$story"
+
+# The correct ones: clean on both story programs at 8 preemptions, and on
+# every program of 2 cpus and 2 ops at 2.
+for f in free-pages-6.2 codetag-0ae0227fa31d find-get-entry-5.x filemap-get-entry-6.x; do
+	for p in "$story" "$cve"; do
+		expect 0 "$clean" explore --variant-file $ex/$f.c --preemptions 8 --out "$tmp" "$p"
+	done
+	expect 0 "$clean" explore --all-programs --cpus 2 --ops 2 --preemptions 2 --out "$tmp" --variant-file $ex/$f.c
+done
+expect 0 "$clean" explore --variant v6.2 --preemptions 8 --out "$tmp" "$story"
 
 echo "variants: $pass passed, $fail failed"
 [ $fail = 0 ]

@@ -25,7 +25,14 @@ void __free_pages(struct page *page, unsigned int order);
 #define PR_FREE_1(page) pr_free_block(page, 0)
 #define PR_FREE_2(page, order) pr_free_block(page, order)
 #define PR_FREE_3(page, order, fpi) pr_free_block(page, order)
+/* free_the_page is 5.3's helper (static inline in mm/page_alloc.c until
+ * 6.x): a variant file may define it, as 5.9 has it, and its own
+ * __free_pages then calls that; elsewhere it is the free path itself. */
+#ifdef PR_VARIANT_ID
+void free_the_page(struct page *page, unsigned int order);
+#else
 #define free_the_page(page, order) pr_free_block(page, order)
+#endif
 #define free_unref_page(...) PR_CAT(PR_FREE_, PR_NARGS(__VA_ARGS__))(__VA_ARGS__)
 #define __free_pages_ok(...) PR_CAT(PR_FREE_, PR_NARGS(__VA_ARGS__))(__VA_ARGS__)
 #define free_frozen_pages(page, order) pr_free_block(page, order)

@@ -1,6 +1,6 @@
 /* pagerace/prelude.h: forced into a variant file by the build (-include,
- * with -DPR_VARIANT_ID=<id>): the variant functions the file defines
- * become this variant's own symbols, so that several variants live in one
+ * with -DPR_VARIANT_ID=<id>): the variant functions the file defines (and
+ * free_the_page, a helper it may define) become this variant's own symbols, so that several variants live in one
  * binary; what the file does not define is 6.2's (src/variant_defaults.c). */
 #ifndef PAGERACE_PRELUDE_H
 #define PAGERACE_PRELUDE_H
@@ -16,5 +16,7 @@
 #define put_page PR_VSYM(put_page)
 #define find_get_entry PR_VSYM(find_get_entry)
 #define filemap_get_entry PR_VSYM(filemap_get_entry)
+/* A helper a pasted __free_pages may come with (shim/linux/gfp.h). */
+#define free_the_page PR_VSYM(free_the_page)
 
 #endif

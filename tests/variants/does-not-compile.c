@@ -1,10 +1,15 @@
-/* A variant file with a type error on line 7: pagerace must name it. */
-#include "variant.h"
+/* A variant file that does not compile: PageHead takes one argument, and
+ * line 8 passes two.  pagerace must show the compiler's FILE:LINE message
+ * and say the variant does not compile (status 2). */
+#include <linux/mm.h>
 
-static FREE_PAGES(free_pages)
+void __free_pages(struct page *page, unsigned int order)
 {
-	STEPS_BEGIN(call);
-	call->head = PageHead(call->page, 1);
-	STEPS_DONE(call, STEP_HEAD);
-	STEPS_END(call);
+	int head = PageHead(page, order);
+
+	if (put_page_testzero(page))
+		free_the_page(page, order);
+	else if (!head)
+		while (order-- > 0)
+			free_the_page(page + (1 << order), order);
 }

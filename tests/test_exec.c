@@ -18,18 +18,14 @@ static const char story[] =
 	"cpu 1: remove 0; alloc 2 a; free a\n"
 	"schedule: 0 1 1 1 0 0 1 0\n";
 
-/* Parse and run text under the named variant; the report in *out if asked
- * (empty when the program does not parse, a failure of its own). */
-static bool run(const char *text, const char *vname, char **out)
+static bool run_variant(const char *text, const struct variant *v, char **out)
 {
 	static struct program prog;
 	struct parse_error err;
-	const struct variant *v = variant_by_name(vname, (int)strlen(vname));
 	size_t len;
-	bool parsed = program_parse(&prog, text, strlen(text), &err);
 
-	CHECK(parsed && v, "test program does not parse (%d: %s) or no variant %s", err.line, err.msg, vname);
-	if (!parsed || !v) {
+	if (!program_parse(&prog, text, strlen(text), &err)) {
+		CHECK(false, "test program does not parse: %d: %s", err.line, err.msg);
 		if (out)
 			*out = strdup("");
 		return false;
@@ -42,6 +38,20 @@ static bool run(const char *text, const char *vname, char **out)
 		fclose(f);
 	}
 	return true;
+}
+
+/* Parse and run text under the named variant; the report in *out if asked. */
+static bool run(const char *text, const char *vname, char **out)
+{
+	const struct variant *v = variant_by_name(vname, (int)strlen(vname));
+
+	CHECK(v, "no variant %s", vname);
+	if (!v) {
+		if (out)
+			*out = strdup("");
+		return false;
+	}
+	return run_variant(text, v, out);
 }
 
 static const char *verdict_of(const char *text, const char *vname)
@@ -323,28 +333,6 @@ static const struct variant *make_variant(const char *name, void (*free_pages)(s
 	if (find)
 		made.find_get_entry = find;
 	return &made;
-}
-
-static bool run_variant(const char *text, const struct variant *v, char **out)
-{
-	static struct program prog;
-	struct parse_error err;
-	size_t len;
-
-	if (!program_parse(&prog, text, strlen(text), &err)) {
-		CHECK(false, "test program does not parse: %d: %s", err.line, err.msg);
-		if (out)
-			*out = strdup("");
-		return false;
-	}
-	exec_run(x, &prog, v);
-	if (out) {
-		FILE *f = open_memstream(out, &len);
-
-		report_print(f, x);
-		fclose(f);
-	}
-	return true;
 }
 
 static int bug_line;

@@ -61,8 +61,12 @@ SAN_thread := -fsanitize=thread
 AFL_SAN_none :=
 AFL_SAN_address := AFL_USE_ASAN=1 AFL_USE_UBSAN=1
 AFL_SAN_thread := AFL_USE_TSAN=1 AFL_LLVM_THREADSAFE_INST=1
-FUZZ_CC_libfuzzer = clang-19 -fsanitize=fuzzer $(SAN_$(SANITIZER))
-FUZZ_CC_afl = AFL_QUIET=1 $(AFL_SAN_$(SANITIZER)) afl-clang-fast -fsanitize=fuzzer
+# Coverage stays off the harness's own code (fuzz/coverage-ignore.txt);
+# AFL++ takes the same list as plain file names.
+FUZZ_CC_libfuzzer = clang-19 -fsanitize=fuzzer -fsanitize-coverage-ignorelist=fuzz/coverage-ignore.txt \
+	$(SAN_$(SANITIZER))
+FUZZ_CC_afl = AFL_QUIET=1 AFL_LLVM_DENYLIST=$(CURDIR)/build/fuzz/afl-denylist.txt $(AFL_SAN_$(SANITIZER)) \
+	afl-clang-fast -fsanitize=fuzzer
 FUZZ_CFLAGS := -O2 -g -fno-omit-frame-pointer
 
 all: build/pagerace
@@ -99,7 +103,12 @@ build/tsan/pagerace: $(SRC) $(CLI_SRC) $(HDR) build/.deps
 
 # A variant file is checked against the interface first, for a clear
 # message; then compiled into the target.
+build/fuzz/afl-denylist.txt: fuzz/coverage-ignore.txt
+	@mkdir -p $(dir $@)
+	@sed -n 's/^src:\*//p' $< >$@
+
 $(FUZZ_BIN): $(SRC) $(FUZZ_SRC) $(HDR) fuzz/feedback.h build/.fuzzdeps $(VARIANT_FILE) \
+		fuzz/coverage-ignore.txt build/fuzz/afl-denylist.txt \
 		$(if $(VARIANT_FILE),build/pagerace)
 	@mkdir -p $(dir $@)
 	$(if $(VARIANT_FILE),@build/pagerace check-variant $(VARIANT_FILE))

@@ -10,8 +10,6 @@
 #ifndef PAGERACE_EXEC_H
 #define PAGERACE_EXEC_H
 
-#include <setjmp.h>
-
 #include "check.h"
 #include "mm.h"
 #include "program.h"

@@ -43,7 +43,7 @@ static uint64_t mix(uint64_t h, uint64_t v)
 /* Everything the rest of an execution depends on: pages, free lists,
  * slots, the first bug, and each cpu's op, what it observed since the op
  * began (its stack is a function of that), its handles, and which pages
- * were freed under its op.  Two prefixes that end in the same state have
+ * were freed under its op, and since its last read of a slot.  Two prefixes that end in the same state have
  * the same futures. */
 static uint64_t hash_state(struct exec *x)
 {
@@ -69,9 +69,12 @@ static uint64_t hash_state(struct exec *x)
 		if (!(x->prog->cpus >> c & 1))
 			continue;
 		h = mix(h, (uint64_t)cs->pc << 32 ^ (uint64_t)(cs->step != NULL) << 31 ^ cs->seen);
-		for (unsigned int i = 0; i < mm->npages; i++)
-			if (__atomic_load_n(&mm->pages[i].freed_at, __ATOMIC_RELAXED) > cs->op_clock)
-				h = mix(h, (uint64_t)c << 32 | i);
+		for (unsigned int i = 0; i < mm->npages; i++) {
+			unsigned long freed = __atomic_load_n(&mm->pages[i].freed_at, __ATOMIC_RELAXED);
+
+			if (freed > cs->op_clock)
+				h = mix(h, (uint64_t)c << 32 | (uint64_t)(freed > cs->slot_clock) << 16 | i);
+		}
 		for (int i = 0; i < PR_HANDLES; i++) {
 			const struct handle *hd = &cs->handles[i];
 

@@ -50,6 +50,7 @@ struct cpu_state {
 	bool in_put_page;        /* inside the variant's put_page */
 	int last_load;           /* the page its last xas_load saw, for the recheck */
 	unsigned long op_clock;  /* pr_mm->clock when the op began */
+	unsigned long slot_clock; /* pr_mm->clock at its last read of a slot */
 	uint64_t seen;           /* hash of what the cpu observed since its op began */
 	uint64_t chaos_rng;      /* stress --chaos */
 	struct handle handles[PR_HANDLES];

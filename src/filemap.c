@@ -45,6 +45,8 @@ void *pr_xas_load(struct xa_state *xas, const struct pr_site *site)
 	pr_point(site, &xa->xa_slot[xas->xa_index]);
 	entry = __atomic_load_n(&xa->xa_slot[xas->xa_index], __ATOMIC_ACQUIRE);
 	note_slot(xas->xa_index, entry);
+	if (pr_self)
+		pr_self->slot_clock = __atomic_load_n(&pr_mm->clock, __ATOMIC_RELAXED);
 	if ((t = current_step())) {
 		if (site->kind == STEP_LOAD)
 			pr_self->last_load = t->page;

@@ -19,8 +19,12 @@ static void op_lookup(struct cpu_state *cs, const struct op *op)
 	struct page *page = variant_lookup(cs->x->variant, op->slot);
 
 	/* The lookup's promise: the page it returns, with a reference, is
-	 * the one its slot holds.  Any other is somebody else's page. */
-	if (page && page_cache_peek(pr_mm, op->slot) != page)
+	 * the one its slot holds.  Any other is somebody else's page: one
+	 * freed since the lookup last read the slot, or, when the lookup's
+	 * last step is atomic with this check (not under stress, where the
+	 * other cpus run on meanwhile), one its slot no longer holds. */
+	if (page && (__atomic_load_n(&page->freed_at, __ATOMIC_RELAXED) > cs->slot_clock ||
+		     (!cs->x->free_running && page_cache_peek(pr_mm, op->slot) != page)))
 		mm_bug(pr_mm, MM_BUG_LOOKUP_STALE, page);
 	if (op->kind == OP_GET) {
 		cs->handles[op->handle] = (struct handle){ .page = page, .refs = page != NULL };

@@ -43,8 +43,8 @@ static uint64_t mix(uint64_t h, uint64_t v)
 /* Everything the rest of an execution depends on: pages, free lists,
  * slots, the first bug, and each cpu's op, what it observed since the op
  * began (its stack is a function of that), its handles, and which pages
- * were freed under its op, and since its last read of a slot.  Two prefixes that end in the same state have
- * the same futures. */
+ * were freed under its op and since its last read of a slot.  Two
+ * prefixes that end in the same state have the same futures. */
 static uint64_t hash_state(struct exec *x)
 {
 	struct mm *mm = &x->mm;
@@ -152,8 +152,7 @@ void exec_point(const struct pr_site *site, int kind, const void *addr)
 {
 	struct cpu_state *cs = pr_self;
 
-	if (!cs || (!page_of_addr(&cs->x->mm, addr) && !(addr >= (const void *)&cs->x->mm.mapping &&
-							  addr < (const void *)(&cs->x->mm.mapping + 1))))
+	if (!cs || !is_shared(&cs->x->mm, addr))
 		return;
 	if (cs->step && !close_step(cs, SCHED_MORE))
 		longjmp(escape, 1);
@@ -189,26 +188,29 @@ void exec_run_cpu(struct exec *x, int cpu)
 	pr_self = NULL;
 }
 
-static void hang(void *ctx, int cpu);
-
-static void run_cpu(void *ctx, int cpu)
+/* Where cpu is, for a report of its kernel code's misbehaviour: "variant
+ * V: cpu C, op K (kind), step S".  snprintf only: also for the signal
+ * handler. */
+static void where(const struct cpu_state *cs, char *buf, size_t len)
 {
-	exec_run_cpu(ctx, cpu);
-}
+	const struct exec *x = cs->x;
+	const struct op *op = &x->prog->ops[cs->cpu][cs->pc < x->prog->nops[cs->cpu] ? cs->pc : 0];
 
+	snprintf(buf, len, "variant %s: cpu %d, op %d (%s), step %d", x->variant->name, cs->cpu, cs->pc + 1,
+		 op_names[op->kind], __atomic_load_n(&x->nsteps, __ATOMIC_RELAXED));
+}
 
 /* A cpu that holds the baton a second without a point: its kernel code
  * spins on local state.  A bug of the variant file, not a verdict. */
 void exec_report_hang(struct exec *x, int cpu)
 {
-	struct cpu_state *cs = &x->cpu[cpu];
-	const struct op *op = &x->prog->ops[cpu][cs->pc < x->prog->nops[cpu] ? cs->pc : 0];
+	const struct cpu_state *cs = &x->cpu[cpu];
 	const struct trace_step *t = cs->step;
+	char at[256];
 
-	fprintf(stderr,
-		"pagerace: variant %s: cpu %d, op %d (%s), step %d: ran 1 s without reaching a scheduling point "
-		"(a loop that touches no shared state?)",
-		x->variant->name, cpu, cs->pc + 1, op_names[op->kind], __atomic_load_n(&x->nsteps, __ATOMIC_RELAXED));
+	where(cs, at, sizeof(at));
+	fprintf(stderr, "pagerace: %s: ran 1 s without reaching a scheduling point "
+		"(a loop that touches no shared state?)", at);
 	if (t)
 		fprintf(stderr, "; its last point: %s:%d %s", t->site->file, t->site->line, t->site->fn);
 	fputc('\n', stderr);
@@ -222,7 +224,8 @@ void exec_report_hang(struct exec *x, int cpu)
 void exec_report_fault(int sig)
 {
 	const struct cpu_state *cs = pr_self;
-	char msg[600];
+	const struct trace_step *t;
+	char at[256], msg[600];
 	int n;
 
 	if (!cs) {
@@ -232,17 +235,18 @@ void exec_report_fault(int sig)
 		raise(sig);
 		return;
 	}
-	const struct exec *x = cs->x;
-	const struct op *op = &x->prog->ops[cs->cpu][cs->pc < x->prog->nops[cs->cpu] ? cs->pc : 0];
-	const struct trace_step *t = cs->step;
-
-	n = snprintf(msg, sizeof(msg), "pagerace: variant %s: cpu %d, op %d (%s), step %d: %s in kernel code%s%s:%d %s\n",
-		     x->variant->name, cs->cpu, cs->pc + 1, op_names[op->kind],
-		     __atomic_load_n(&x->nsteps, __ATOMIC_RELAXED), strsignal(sig),
+	t = cs->step;
+	where(cs, at, sizeof(at));
+	n = snprintf(msg, sizeof(msg), "pagerace: %s: %s in kernel code%s%s:%d %s\n", at, strsignal(sig),
 		     t ? " after its point at " : "", t ? t->site->file : "", t ? t->site->line : 0,
 		     t ? t->site->fn : "");
 	(void)!write(2, msg, (size_t)n);
 	_exit(2);
+}
+
+static void run_cpu(void *ctx, int cpu)
+{
+	exec_run_cpu(ctx, cpu);
 }
 
 static void hang(void *ctx, int cpu)
@@ -304,7 +308,7 @@ uint8_t exec_prepare(struct exec *x, const struct program *prog, const struct va
 	}
 	for (int c = 0; c < PR_MAX_CPUS; c++) {
 		x->cpu[c] = (struct cpu_state){ .x = x, .cpu = c, .last_load = -1 };
-		for (int i = 0; i < prog->nops[c]; i++)
+		for (int i = 0; i < prog->nops[c] && !(cpus >> c & 1); i++)
 			if (!op_is_skipped(&x->cpu[c], &prog->ops[c][i]))
 				cpus |= (uint8_t)(1u << c);
 	}

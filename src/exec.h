@@ -30,14 +30,14 @@ struct handle {
 struct trace_step {
 	const struct pr_site *site;
 	uint8_t cpu, kind, op;    /* cpu, enum step_kind, index of the op */
-	bool yes;                 /* get: succeeded; recheck: same page; flag test: set; link: linked */
+	bool yes;                 /* get: succeeded (else ref_old: what it saw); recheck: same page;
+				   * flag test: set; link: linked */
 	int16_t page;             /* the page stepped on (first of an allocation), -1 none */
 	int16_t slot;             /* the slot read or written, -1 none */
 	int16_t ref_pfn;          /* the refcount changed, -1 none */
 	int16_t ref_old, ref_new;
 	int16_t free_lo, free_hi; /* pages freed, free_lo -1 none */
 	uint8_t order;            /* alloc: the order asked */
-	bool failed_get;          /* a speculative get that saw 0 */
 };
 
 /* A cpu of the execution, as its thread sees it (pr_self). */

@@ -216,7 +216,7 @@ static int parse_args(int argc, char **argv, const char *cmd, int allowed, struc
 			}
 			a->variant = variant_by_name(v, (int)strlen(v));
 			if (!a->variant)
-				return bad_usage("unknown variant '%s' (v5.9, v5.10, v6.2 or racy-refcount)", v);
+				return bad_usage("unknown variant '%s' (" VARIANT_NAMES ")", v);
 		} else if (bit && !(allowed & bit)) {
 			fprintf(stderr, "pagerace: %s takes no %s\n", cmd, o);
 			return bad_usage("unknown option '%s'", o);

@@ -101,6 +101,15 @@ static inline struct page *page_of_addr(const struct mm *mm, const void *addr)
 	return (struct page *)&mm->pages[(size_t)(p - base) / sizeof(struct page)];
 }
 
+/* Is addr in the model's shared state, a page or the page cache?  What
+ * takes a scheduling point. */
+static inline bool is_shared(const struct mm *mm, const void *addr)
+{
+	const void *cache = &mm->mapping;
+
+	return page_of_addr(mm, addr) || (addr >= cache && addr < (const void *)(&mm->mapping + 1));
+}
+
 static inline int page_count_raw(const struct page *page)
 {
 	return __atomic_load_n(&page->_refcount.counter, __ATOMIC_RELAXED);

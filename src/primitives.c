@@ -36,10 +36,12 @@ static int kind_of_access(enum pr_atomic_op op, int a)
 	}
 }
 
-static void note_ref(struct page *page, int old, int new)
+/* A page's count went from old to new; unfreeze: by page_ref_unfreeze,
+ * which may raise it from zero. */
+static void note_ref(struct page *page, int old, int new, bool unfreeze)
 {
 	struct trace_step *t = current_step();
-	bool raised = old == 0 && new > 0;
+	bool raised = old == 0 && new > 0 && !unfreeze;
 
 	if (t && old != new) {
 		t->ref_pfn = (int16_t)pfn_of(pr_mm, page);
@@ -72,10 +74,10 @@ int pr_atomic(atomic_t *v, enum pr_atomic_op op, int a, int b, const struct pr_s
 		while (old != b && !__atomic_compare_exchange_n(&v->counter, &old, old + a, false,
 								__ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
 			;
-		if (t)
+		if (t) {
 			t->yes = old != b;
-		if (t && old == b)
-			t->failed_get = true;
+			t->ref_old = (int16_t)old; /* what a failed get saw */
+		}
 		break;
 	case PR_CMPXCHG:
 		old = a;
@@ -104,24 +106,22 @@ int pr_atomic(atomic_t *v, enum pr_atomic_op op, int a, int b, const struct pr_s
 		return old;
 	switch (op) {
 	case PR_ADD:
-		note_ref(page, old, old + a);
+		note_ref(page, old, old + a, false);
 		break;
 	case PR_ADD_UNLESS:
 		if (old != b)
-			note_ref(page, old, old + a);
+			note_ref(page, old, old + a, false);
 		break;
 	case PR_CMPXCHG:
 		if (old == a)
-			note_ref(page, old, b);
+			note_ref(page, old, b, false);
 		break;
 	case PR_SET:
 	case PR_SET_RELEASE:
-		note_ref(page, old, a);
+		note_ref(page, old, a, false);
 		break;
 	case PR_UNFREEZE: /* the one way up from zero besides the allocator */
-		note_ref(page, old, old ? a : 0);
-		if (t && !old && a)
-			t->ref_pfn = (int16_t)pfn_of(pr_mm, page), t->ref_old = 0, t->ref_new = (int16_t)a;
+		note_ref(page, old, a, true);
 		break;
 	default:
 		break;

@@ -254,8 +254,8 @@ static bool parse_line(struct lexer *lx, struct program *prog, struct lines *at,
 		n = word(lx, &w);
 		const struct variant *var = variant_by_name(w, n);
 		if (!var)
-			return n ? fail(lx, "unknown variant '%.*s' (v5.9, v5.10, v6.2 or racy-refcount)", n, w)
-				 : fail(lx, "variant needs a name (v5.9, v5.10, v6.2 or racy-refcount)");
+			return n ? fail(lx, "unknown variant '%.*s' (" VARIANT_NAMES ")", n, w)
+				 : fail(lx, "variant needs a name (" VARIANT_NAMES ")");
 		prog->variant = variant_index(var);
 		return line_done(lx, "the variant");
 	}

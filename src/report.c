@@ -67,7 +67,7 @@ static void format_step(const struct trace_step *t, char *buf, int len)
 		if (t->kind == STEP_READ && t->page >= 0)
 			n = cat(buf, len, n, ": %d", t->ref_old);
 	}
-	if (t->failed_get)
+	if (t->kind == STEP_GET && !t->yes)
 		n = cat(buf, len, n, " fails at %d", t->ref_old);
 	else if (t->ref_pfn >= 0)
 		n = cat(buf, len, n, " %d->%d", t->ref_old, t->ref_new);

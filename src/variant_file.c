@@ -38,13 +38,18 @@ static bool compile(const char *path, const char *so)
 			 "-include", "pagerace/prelude.h", "-o", (char *)so, (char *)path,
 			 PAGERACE_ROOT "/src/variant_defaults.c", NULL };
 	char *base, *copy = strdup(path);
+	size_t len;
 	pid_t pid;
 	int status;
 
 	if (!copy)
 		return false;
+	/* The variant's name is the file's, less ".c" (as variant-wrap.sh). */
 	base = basename(copy);
-	snprintf(name, sizeof(name), "%.*s", (int)(strlen(base) > 2 && !strcmp(base + strlen(base) - 2, ".c") ? strlen(base) - 2 : strlen(base)), base);
+	len = strlen(base);
+	if (len > 2 && !strcmp(base + len - 2, ".c"))
+		len -= 2;
+	snprintf(name, sizeof(name), "%.*s", (int)len, base);
 	free(copy);
 	snprintf(define_name, sizeof(define_name), "-DPR_VARIANT_NAME=\"%s\"", name);
 	snprintf(define_path, sizeof(define_path), "-DPR_VARIANT_PATH=\"%s\"", path);

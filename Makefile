@@ -12,18 +12,20 @@ CLI_FLAGS = $(INC) -rdynamic -DPAGERACE_CC='"$(CC)"' -DPAGERACE_ROOT='"$(CURDIR)
 ASAN := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 TSAN := -O1 -g -fsanitize=thread
 
-# The library: every src/*.c but the command line's (main.c, and
-# variant_file.c, which loads users' variant files) and variant_defaults.c
-# (compiled once per variant), and the built-in kernel variants, one file
-# each, each built as two units (scripts/variant-wrap.sh).
-CLI_SRC := src/main.c src/variant_file.c
+# The library: src/ has a directory for each room (lang, model, exec,
+# check, report, engines, variant, cli).  Every src/*/*.c but the command
+# line's (src/cli: main.c, and variant_file.c, which loads users' variant
+# files) and variant_defaults.c (compiled once per variant), and the
+# built-in kernel variants, one file each, each built as two units
+# (scripts/variant-wrap.sh).
+CLI_SRC := $(sort $(wildcard src/cli/*.c))
 VARIANT_SRC := $(sort $(wildcard variants/*.c))
 variant_id = $(subst -,_,$(subst .,_,$(basename $(notdir $(1)))))
 GEN_SRC := $(foreach f,$(VARIANT_SRC),build/gen/variant-$(notdir $(f)) build/gen/defaults-$(notdir $(f)))
-LIB_SRC := $(filter-out $(CLI_SRC) src/variant_defaults.c,$(sort $(wildcard src/*.c)))
+LIB_SRC := $(filter-out $(CLI_SRC) src/variant/variant_defaults.c,$(sort $(wildcard src/*/*.c)))
 SRC := $(LIB_SRC) $(GEN_SRC)
-HDR := $(wildcard src/*.h) $(wildcard shim/linux/*.h shim/pagerace/*.h) src/variant_defaults.c $(VARIANT_SRC)
-TESTS := tests/main.c tests/test_model.c tests/test_program.c tests/test_exec.c tests/test_fuzz.c tests/test_explore.c
+HDR := $(wildcard src/*/*.h) $(wildcard shim/linux/*.h shim/pagerace/*.h) src/variant/variant_defaults.c $(VARIANT_SRC)
+TESTS := tests/main.c $(sort $(wildcard tests/test_*.c))
 DEPS := gcc make libc6-dev libasan8 libubsan1 libtsan2
 FUZZ_DEPS := clang-19 libclang-rt-19-dev llvm-19 afl++ gnuplot-nox
 
@@ -135,6 +137,17 @@ campaign: build/pagerace
 		$(foreach v,$(VARIANTS),BIN_$(subst -,_,$(subst .,_,$(v)))=build/fuzz/$(ENGINE)-$(SANITIZER)/fuzz-$(v)) \
 		bash scripts/campaign.sh
 
+# make test: the fast part of check, gcc only, no fuzzer: the harness's
+# accounting, the unit tests (TEST=NAME: only the tests matching that shell
+# pattern), the command line and the variant files.
+FAST_PARTS := harness unit cli variants
+test: build/pagerace build/test-unit
+ifneq ($(TEST),)
+	build/test-unit $(TEST)
+else
+	sh tests/run.sh $(FAST_PARTS)
+endif
+
 check: build/pagerace build/test-unit build/asan/pagerace build/asan/test-unit build/tsan/pagerace
 	@for t in $(CHECK_FUZZ); do \
 		set -- $$(echo $$t | sed -E 's|build/fuzz/libfuzzer-([a-z]+)/fuzz-(.*)|\1 \2|'); \
@@ -144,7 +157,7 @@ check: build/pagerace build/test-unit build/asan/pagerace build/asan/test-unit b
 print-src:
 	@echo $(LIB_SRC) $(VARIANT_SRC)
 
-.PHONY: all check fuzz campaign print-src
+.PHONY: all test check fuzz campaign print-src
 
 build/bench-replay-rate: $(SRC) bench/replay_rate.c $(HDR) build/.deps
 	$(CC) $(WARN) $(CFLAGS) $(INC) -o $@ $(SRC) bench/replay_rate.c $(LDLIBS)

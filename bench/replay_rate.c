@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "exec.h"
+#include "exec/exec.h"
 
 static double now(void)
 {

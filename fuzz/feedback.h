@@ -5,7 +5,7 @@
 #ifndef PAGERACE_FEEDBACK_H
 #define PAGERACE_FEEDBACK_H
 
-#include "exec.h"
+#include "exec/exec.h"
 
 void feedback_record(const struct exec *x);
 

@@ -1,15 +1,15 @@
 /* target.c: the fuzz target of one kernel variant, named at build time by
  * PAGERACE_VARIANT ("v5.9", "v5.10", "v6.2", "racy-refcount"), or a
  * variant file's (PAGERACE_VARIANT_FILE).
- * Any input decodes to a program (src/decode.c) that runs on the real
+ * Any input decodes to a program (src/lang/decode.c) that runs on the real
  * scheduler; a violation prints its trace and verdict, then abort()s.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "exec.h"
+#include "exec/exec.h"
 #include "feedback.h"
-#include "report.h"
+#include "report/report.h"
 
 /* The variant: a built-in one by name, or the one a user's variant file
  * compiled in with the target defines (make fuzz VARIANT_FILE=...). */

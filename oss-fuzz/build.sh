@@ -16,7 +16,7 @@ target=pagerace_v6_2
 obj=$WORK/pagerace
 mkdir -p "$obj/gen"
 
-# The library is every src/*.c but the command line's (main.c and
+# The library is every src/*/*.c but the command line's (src/cli: main.c and
 # variant_file.c) and variant_defaults.c, and the built-in kernel variants
 # in variants/*.c, each as the two units scripts/variant-wrap.sh makes.
 objs=
@@ -24,8 +24,8 @@ for f in variants/*.c; do
 	id=$(basename "$f" .c | tr .- __)
 	sh scripts/variant-wrap.sh "$f" "$id" "$obj/gen"
 done
-for f in src/*.c "$obj"/gen/*.c fuzz/target.c fuzz/feedback.c; do
-	case "$f" in src/main.c | src/variant_file.c | src/variant_defaults.c) continue ;; esac
+for f in src/*/*.c "$obj"/gen/*.c fuzz/target.c fuzz/feedback.c; do
+	case "$f" in src/cli/*.c | src/variant/variant_defaults.c) continue ;; esac
 	o="$obj/$(echo "${f%.c}" | tr / _).o"
 	$CC $CFLAGS -std=gnu11 -Ishim -Isrc -DPAGERACE_FUZZ -DPAGERACE_VARIANT='"v6.2"' -c "$f" -o "$o"
 	objs="$objs $o"

@@ -1,8 +1,8 @@
 #!/bin/sh
 # variant-wrap.sh FILE ID OUTDIR: the two translation units a variant file
-# is built as (src/variant.h): OUTDIR/variant-NAME.c, the file itself under
+# is built as (src/variant/variant.h): OUTDIR/variant-NAME.c, the file itself under
 # shim/pagerace/prelude.h with its functions named pr_ID_*, and
-# OUTDIR/defaults-NAME.c, src/variant_defaults.c with the same ID, which
+# OUTDIR/defaults-NAME.c, src/variant/variant_defaults.c with the same ID, which
 # fills in 6.2's for the rest and defines pr_ID_variant.  NAME is the
 # file's name without .c; compile both with -Ishim -Isrc.
 set -eu
@@ -20,5 +20,5 @@ cat >"$out/defaults-$name.c" <<W
 #define PR_VARIANT_ID $id
 #define PR_VARIANT_NAME "$name"
 #define PR_VARIANT_PATH "$file"
-#include "variant_defaults.c"
+#include "variant/variant_defaults.c"
 W

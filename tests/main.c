@@ -1,17 +1,94 @@
-/* main.c: runs every unit test group and ends with "N passed, N failed".
- * Exit status 1 when anything failed.
+/* main.c: the unit tests' runner.  build/test-unit runs every TEST() in
+ * the order of its file and line; build/test-unit NAME... only the tests
+ * whose names match one of the shell patterns NAME (fnmatch); --list
+ * prints the names.  Ends with "unit: N passed, N failed" (checks), after
+ * the failed tests' names; exit status 1 when any check failed, 2 when a
+ * pattern matches no test.
  */
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdlib.h>
+
 #include "test.h"
 
-int test_passed, test_failed;
+static struct test *tests;
+static const struct test *running;
+static int passed, failed, running_failed;
 
-int main(void)
+void test_register(struct test *t)
 {
-	test_model();
-	test_program();
-	test_exec();
-	test_fuzz();
-	test_explore();
-	printf("unit: %d passed, %d failed\n", test_passed, test_failed);
-	return test_failed != 0;
+	struct test **p = &tests;
+
+	/* Keep the list in file and line order, whatever order the
+	 * constructors ran in. */
+	while (*p && (strcmp((*p)->file, t->file) < 0 ||
+		      (!strcmp((*p)->file, t->file) && (*p)->line < t->line)))
+		p = &(*p)->next;
+	t->next = *p;
+	*p = t;
+}
+
+void test_pass(void)
+{
+	passed++;
+}
+
+void test_fail(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	failed++;
+	running_failed++;
+	fprintf(stderr, "FAIL %s: %s:%d: ", running ? running->name : "?", file, line);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static bool selected(const struct test *t, int argc, char **argv)
+{
+	if (argc < 2)
+		return true;
+	for (int i = 1; i < argc; i++)
+		if (!fnmatch(argv[i], t->name, 0))
+			return true;
+	return false;
+}
+
+int main(int argc, char **argv)
+{
+	const char *failed_names[512];
+	int nfailed = 0, ran = 0;
+
+	if (argc == 2 && !strcmp(argv[1], "--list")) {
+		for (const struct test *t = tests; t; t = t->next)
+			printf("%s\n", t->name);
+		return 0;
+	}
+	for (const struct test *t = tests; t; t = t->next) {
+		if (!selected(t, argc, argv))
+			continue;
+		running = t;
+		running_failed = 0;
+		t->fn();
+		ran++;
+		if (running_failed && nfailed < 512)
+			failed_names[nfailed++] = t->name;
+	}
+	running = NULL;
+	if (!ran) {
+		fprintf(stderr, "test-unit: no test matches %s (--list names them)\n", argv[1]);
+		return 2;
+	}
+	if (nfailed) {
+		printf("failed tests:");
+		for (int i = 0; i < nfailed; i++)
+			printf(" %s", failed_names[i]);
+		printf("\n");
+	}
+	printf("%d tests run\n", ran);
+	printf("unit: %d passed, %d failed\n", passed, failed);
+	return failed != 0;
 }

@@ -14,7 +14,7 @@ bad() { fail=$((fail + 1)); echo "FAIL oss-fuzz: $*"; }
 repo=$(cd "$(dirname "$0")/.." && pwd)
 target=pagerace_v6_2
 seeds=$(cd "$repo/fuzz/seeds" && ls *.bin)
-lib=$(cd "$repo" && ls src/*.c variants/*.c | grep -vxE 'src/(main|variant_file|variant_defaults).c' | sort)
+lib=$(cd "$repo" && ls src/*/*.c variants/*.c | grep -vxE 'src/(cli/.*|variant/variant_defaults).c' | sort)
 
 # build.sh compiles src/*.c but the command line's and variant_defaults.c,
 # and variants/*.c: that must be the Makefile's library.

@@ -5,26 +5,13 @@
 # make fuzz from nothing on the buggy kernels and their fixes, and short
 # fresh campaigns of v6.2 under TSan and ASan that must stay clean.
 # Each part prints "NAME: N passed, N failed"; the last line sums them.
-total_pass=0 total_fail=0
+# sh tests/run.sh PART... runs only those parts (make test: the fast ones).
+total_pass=0 total_fail=0 failed_parts=
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+trap 'rm -f "$log" "$log.status"' EXIT
+only="$*"
 
-# part NAME CMD...: run a part, add up its closing line.
-part() {
-	name=$1
-	shift
-	"$@" 2>&1 | tee "$log"
-	line=$(grep -E '^[a-z-]+: [0-9]+ passed, [0-9]+ failed$' "$log" | tail -1)
-	if [ -z "$line" ]; then
-		echo "$name: no closing line (crashed?)"
-		total_fail=$((total_fail + 1))
-		return
-	fi
-	p=$(echo "$line" | sed -E 's/.*: ([0-9]+) passed.*/\1/')
-	f=$(echo "$line" | sed -E 's/.* ([0-9]+) failed$/\1/')
-	total_pass=$((total_pass + p))
-	total_fail=$((total_fail + f))
-}
+. tests/part.sh
 
 # tsan BIN: the correct kernels are race-free under TSan on every
 # regression program, and the planted race of racy-refcount is reported:
@@ -54,6 +41,7 @@ tsan() {
 	echo "tsan: $pass passed, $fail failed"
 }
 
+part harness sh tests/harness.sh
 part unit build/test-unit
 part cli sh tests/cli.sh build/pagerace
 part variants sh tests/variants.sh build/pagerace
@@ -66,5 +54,6 @@ part fuzz-finds sh tests/fuzz-finds.sh
 part oss-fuzz sh tests/oss-fuzz.sh
 part campaign sh tests/campaign.sh
 
+[ -z "$failed_parts" ] || echo "failed parts:$failed_parts"
 echo "$total_pass passed, $total_fail failed"
 [ "$total_fail" = 0 ]

@@ -6,11 +6,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exec.h"
-#include "report.h"
+#include "exec/exec.h"
+#include "report/report.h"
 #include "test.h"
 
 static struct exec *x;
+
+/* One execution, reset by each run, serves every test of the file. */
+__attribute__((constructor)) static void make_exec(void)
+{
+	x = exec_new();
+}
 
 static const char story[] =
 	"cache 0\n"
@@ -65,7 +71,7 @@ static const char *verdict_of(const char *text, const char *vname)
 }
 
 /* The example of the issue: lost-pages 3 before e320d3012d25, ok after. */
-static void story_on_every_variant(void)
+TEST(story_on_every_variant)
 {
 	CHECK(!strcmp(verdict_of(story, "v5.9"), "lost-pages 3"), "v5.9: %s", verdict_of(story, "v5.9"));
 	CHECK(x->sched.preemptions == 3, "v5.9 preemptions %d", x->sched.preemptions);
@@ -166,15 +172,15 @@ static void check_rows(const char *out, const struct row *rows, int n, const cha
 /* The trace names each step by the kernel code's file and line, the
  * primitive it called and what it did, in its cpu's column, as the mail
  * tells the race; it ends with the verdict line. */
-static void story_trace_reads_like_the_mail(void)
+TEST(story_trace_reads_like_the_mail)
 {
 	const int load = line_of("variants/v6.2.c", "xas_load(&xas)", 1),
 		  tryget = line_of("variants/v6.2.c", "folio_try_get_rcu(folio)", 1),
 		  reload = line_of("variants/v6.2.c", "xas_reload(&xas)", 1),
 		  put = line_of("variants/v6.2.c", "folio_put(folio);", 1),
 		  lookup_put = line_of("variants/v6.2.c", "folio_put(folio);", 2),
-		  del = line_of("src/filemap.c", "PR_SITE(\"page_cache_delete\"", 1),
-		  alloc = line_of("src/ops.c", "alloc_pages(GFP_KERNEL | (op->comp", 1),
+		  del = line_of("src/model/filemap.c", "PR_SITE(\"page_cache_delete\"", 1),
+		  alloc = line_of("src/exec/ops.c", "alloc_pages(GFP_KERNEL | (op->comp", 1),
 		  dec59 = line_of("variants/v5.9.c", "put_page_testzero(page)", 1),
 		  dec510 = line_of("variants/v5.10.c", "put_page_testzero(page)", 1),
 		  head510 = line_of("variants/v5.10.c", "PageHead(page)", 1),
@@ -272,7 +278,7 @@ static void trace_shape(char *kinds, char *cpus, size_t len)
 	}
 }
 
-static void steps_follow_the_table(void)
+TEST(steps_follow_the_table)
 {
 	static const char wilcox[] = "cache 0\ncpu 0: lookup 0\ncpu 1: remove 0; alloc 2 a; free a\n"
 				     "schedule: 0 1 1 1 0 0 1 0\n";
@@ -355,7 +361,7 @@ static struct page *find_get_entry_bug(struct address_space *mapping, pgoff_t in
 /* BUG_ON and VM_BUG_ON_PAGE end the execution with the verdict bug, at
  * the step whose code fired them, naming the file, the line and the page;
  * the cpus left waiting leave it, and the next execution runs as ever. */
-static void bug_on_is_a_verdict(void)
+TEST(bug_on_is_a_verdict)
 {
 	const struct variant *v = make_variant("sole-owner", free_pages_sole_owner, NULL);
 	char *out = NULL, want[200];
@@ -420,7 +426,7 @@ static void free_pages_tag_before_put(struct page *page, unsigned int order)
 /* A tag read of a page freed since the op took it is a use-after-free; a
  * tag read before is none; pgalloc_tag_sub_pages of a tag takes no step,
  * of a page one (the tag read). */
-static void tag_reads(void)
+TEST(tag_reads)
 {
 	static const char racy[] = "cache 0\ncpu 0: lookup 0\ncpu 1: remove 0; alloc 2 a; free a\n"
 				   "schedule: 0 1 1 1 0 0 1 1 0 1\n";
@@ -456,7 +462,7 @@ static void tag_reads(void)
 }
 
 /* 100 replays of one program give byte-identical output, per variant. */
-static void replay_is_deterministic(void)
+TEST(replay_is_deterministic)
 {
 	static const char *const names[] = { "v5.9", "v5.10", "v6.2", "racy-refcount" };
 
@@ -479,7 +485,7 @@ static void replay_is_deterministic(void)
 
 /* An entry naming a finished cpu is skipped; when the schedule runs out the
  * remaining cpus run in ascending order, each to completion. */
-static void schedule_rules(void)
+TEST(schedule_rules)
 {
 	char *out = NULL;
 
@@ -497,7 +503,7 @@ static void schedule_rules(void)
 
 /* An op on a handle that holds nothing takes no step: here alloc finds no
  * block of order 2 free, so free a is skipped. */
-static void empty_handle_takes_no_step(void)
+TEST(empty_handle_takes_no_step)
 {
 	run("pages 4\ncpu 0: alloc 0 b; alloc 2 a; free a; free b\n", "v6.2", NULL);
 	CHECK(x->nsteps == 4, "steps %d (alloc, alloc, head, dec)", x->nsteps);
@@ -507,7 +513,7 @@ static void empty_handle_takes_no_step(void)
 }
 
 /* Each verdict the checker gives, from a program that earns it. */
-static void every_verdict(void)
+TEST(every_verdict)
 {
 	CHECK(!strcmp(verdict_of("cpu 0: alloc 0 a; free a; ref a\n", "v6.2"), "use-after-free"), "%s",
 	      verdict_of("cpu 0: alloc 0 a; free a; ref a\n", "v6.2"));
@@ -534,7 +540,7 @@ static void every_verdict(void)
 
 /* What a program still holds at the end is dropped the correct way, so a
  * correct program leaves no page lost whatever it left unreleased. */
-static void the_end_releases_what_is_held(void)
+TEST(the_end_releases_what_is_held)
 {
 	CHECK(!strcmp(verdict_of("cache 0 1 2\ncpu 0: alloc 2 a; ref a; get 1 b; ref b\ncpu 1: add 3\n",
 				 "v5.9"), "ok"), "%s", verdict_of("cache 0 1 2\ncpu 0: alloc 2 a; ref a\n", "v5.9"));
@@ -580,7 +586,7 @@ static void regression_file(const char *path)
 	free(text);
 }
 
-static void regressions_replay_to_their_expect_lines(void)
+TEST(regressions_replay_to_their_expect_lines)
 {
 	DIR *d = opendir("corpus/regressions");
 	struct dirent *e;
@@ -603,19 +609,3 @@ static void regressions_replay_to_their_expect_lines(void)
 	CHECK(files >= 6, "only %d regression files", files);
 }
 
-void test_exec(void)
-{
-	x = exec_new();
-	story_on_every_variant();
-	story_trace_reads_like_the_mail();
-	steps_follow_the_table();
-	bug_on_is_a_verdict();
-	tag_reads();
-	replay_is_deterministic();
-	schedule_rules();
-	empty_handle_takes_no_step();
-	every_verdict();
-	the_end_releases_what_is_held();
-	regressions_replay_to_their_expect_lines();
-	exec_free(x);
-}

@@ -4,10 +4,16 @@
  */
 #include <string.h>
 
-#include "explore.h"
+#include "engines/explore.h"
 #include "test.h"
 
 static struct exec *x;
+
+/* One execution, reset by each run, serves every test of the file. */
+__attribute__((constructor)) static void make_exec(void)
+{
+	x = exec_new();
+}
 
 static struct explore_result run_explore(const char *text, const char *vname, int k, bool reduction)
 {
@@ -30,7 +36,7 @@ static struct explore_result run_explore(const char *text, const char *vname, in
  * have no preemption, 0110 and 1001 one (the second switch comes after a
  * cpu finished), 0101 and 1010 two.  Three cpus of one step: 3! = 6
  * orders, none a preemption. */
-static void counts_by_hand(void)
+TEST(counts_by_hand)
 {
 	static const char two[] = "cpu 0: alloc 0 a; free a\ncpu 1: alloc 0 b; free b\n";
 	static const char three[] = "cpu 0: alloc 0 a\ncpu 1: alloc 0 b\ncpu 2: alloc 0 c\n";
@@ -50,7 +56,7 @@ static void counts_by_hand(void)
 }
 
 /* The seed race needs exactly 3 preemptions, the CVE 4; v6.2 is clean. */
-static void fewest_preemptions_of_the_stories(void)
+TEST(fewest_preemptions_of_the_stories)
 {
 	static const char story[] = "cache 0\ncpu 0: lookup 0\ncpu 1: remove 0; alloc 2 a; free a\n";
 	static const char three[] = "cache 0\ncpu 0: lookup 0\ncpu 1: remove 0\ncpu 2: alloc 2 a; free a\n";
@@ -85,7 +91,7 @@ static void fewest_preemptions_of_the_stories(void)
 /* Random small programs: with and without the reduction the search finds
  * violations on the same programs, the best with the same preemptions,
  * and never runs more schedules with it than without. */
-static void reduction_hides_nothing(void)
+TEST(reduction_hides_nothing)
 {
 	static struct program prog;
 	uint64_t rng = 0x2545f4914f6cdd1dull;
@@ -93,7 +99,7 @@ static void reduction_hides_nothing(void)
 
 	for (int i = 0; i < 60; i++) {
 		/* The story's ops with a random order, compound or not, and one
-		 * random op more (the binary form of src/decode.c). */
+		 * random op more (the binary form of src/lang/decode.c). */
 		uint8_t buf[] = { 0, 0x00, 0x00, 0x11, 0x00, 0x21, 0x00, 0x39, 0x00, 0, 0, 0 };
 		struct explore_options o = { .variant = variants[i % 3 == 0 ? VARIANT_V5_9 : i % 3 == 1 ? VARIANT_V5_10
 										    : VARIANT_V6_2],
@@ -124,11 +130,3 @@ static void reduction_hides_nothing(void)
 	CHECK(fewer > compared / 4, "the reduction ran fewer schedules on only %d of %d programs", fewer, compared);
 }
 
-void test_explore(void)
-{
-	x = exec_new();
-	counts_by_hand();
-	fewest_preemptions_of_the_stories();
-	reduction_hides_nothing();
-	exec_free(x);
-}

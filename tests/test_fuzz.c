@@ -6,12 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hunt.h"
-#include "minimize.h"
-#include "report.h"
+#include "engines/hunt.h"
+#include "engines/minimize.h"
+#include "report/report.h"
 #include "test.h"
 
 static struct exec *x;
+
+/* One execution, reset by each run, serves every test of the file. */
+__attribute__((constructor)) static void make_exec(void)
+{
+	x = exec_new();
+}
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
 
@@ -69,7 +75,7 @@ static int total_ops(const struct program *p)
 
 /* Any bytes decode to a program the text parser accepts back unchanged,
  * which keeps the contract. */
-static void decoder_is_total(void)
+TEST(decoder_is_total)
 {
 	static struct program prog, back;
 	uint8_t buf[160];
@@ -104,7 +110,7 @@ static void decoder_is_total(void)
 
 /* The ops come from the front and the schedule from the back: changing a
  * schedule byte leaves the ops alone, and the other way round. */
-static void decoder_keeps_mutations_local(void)
+TEST(decoder_keeps_mutations_local)
 {
 	static struct program a, b;
 	uint8_t in[] = { 0, 0x00, 0x00, 0x11, 0x00, 0x21, 0x02, 0x39, 0x00, 0x00, 0x09, 0x04, 0x01, 4 };
@@ -129,7 +135,7 @@ static void decoder_keeps_mutations_local(void)
 /* A correct kernel, on contract-keeping programs, never fails; the racy
  * one neither (its race is for TSan).  Random bytes, and the story's
  * shape under random schedules. */
-static void v6_2_never_fails_on_decoded_programs(void)
+TEST(v6_2_never_fails_on_decoded_programs)
 {
 	static struct program prog;
 	uint8_t buf[96];
@@ -155,7 +161,7 @@ static void v6_2_never_fails_on_decoded_programs(void)
 
 /* Random violations: the minimizer keeps the kind of verdict, and never
  * adds an op or a preemption. */
-static void minimizer_keeps_verdict_never_grows(void)
+TEST(minimizer_keeps_verdict_never_grows)
 {
 	static struct program prog;
 	struct minimize_stats st;
@@ -185,7 +191,7 @@ static void minimizer_keeps_verdict_never_grows(void)
 }
 
 /* Table: a noisy race, minimized to the story's exact text. */
-static void minimizer_table(void)
+TEST(minimizer_table)
 {
 	static const struct {
 		const char *intent, *variant, *in, *out;
@@ -227,7 +233,7 @@ static void minimizer_table(void)
 }
 
 /* hunt finds each story's bug from its ops alone, and nothing on v6.2. */
-static void hunt_finds_the_stories(void)
+TEST(hunt_finds_the_stories)
 {
 	static const char story[] = "cache 0\ncpu 0: lookup 0\ncpu 1: remove 0; alloc 2 a; free a\n";
 	static const char cve[] = "cache 0\ncpu 0: lookup 0\ncpu 1: remove 0; alloc 2 a comp; free a\n";
@@ -255,14 +261,3 @@ static void hunt_finds_the_stories(void)
 	}
 }
 
-void test_fuzz(void)
-{
-	x = exec_new();
-	decoder_is_total();
-	decoder_keeps_mutations_local();
-	v6_2_never_fails_on_decoded_programs();
-	minimizer_keeps_verdict_never_grows();
-	minimizer_table();
-	hunt_finds_the_stories();
-	exec_free(x);
-}

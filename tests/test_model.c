@@ -1,15 +1,15 @@
 /* test_model.c: the model alone, outside any cpu (pr_self NULL: the
  * shim's primitives take no scheduling point): the buddy allocator's exact
  * splits and merges, random alloc/free sequences, its bug reports, the
- * checker's rules at the primitives (src/primitives.c), the page flags and
+ * checker's rules at the primitives (src/model/primitives.c), the page flags and
  * compound conversions, allocation tags, and the page cache slots.
  */
 #include <stdint.h>
 #include <string.h>
 
-#include "mm.h"
+#include "model/mm.h"
 #include "test.h"
-#include "variant.h"
+#include "variant/variant.h"
 
 static struct mm mm;
 
@@ -135,7 +135,7 @@ static void check_alloc(unsigned int order, bool comp, unsigned int want_pfn)
 }
 
 /* alloc_pages takes the lowest smallest-sufficient block, keeping lower halves. */
-static void test_split_exact(void)
+TEST(split_exact)
 {
 	init(16, 4);
 	check_free_blocks((struct blk[]){ { 0, 4 } }, 1, "boot");
@@ -180,7 +180,7 @@ static void bfree(struct page *page, unsigned int order, int *lo, int *hi)
 }
 
 /* Five blocks freed in each of the 120 orders merge back to one block at p0. */
-static void test_merge_exact(void)
+TEST(merge_exact)
 {
 	static const struct {
 		unsigned int order;
@@ -228,7 +228,7 @@ static int predicted_alloc(unsigned int order)
 }
 
 /* Random allocs and frees: lists valid, allocs as predicted, no page lost. */
-static void test_random_sequences(void)
+TEST(random_sequences)
 {
 	static const unsigned int sizes[] = { 4, 16, 64, 1024 };
 	static struct held {
@@ -285,7 +285,7 @@ static void test_random_sequences(void)
 
 /* Double and misaligned frees are reported, nothing freed (lo < 0), the
  * first bug only, the lists untouched. */
-static void test_double_free(void)
+TEST(double_free)
 {
 	struct page *p0;
 	int lo, hi;
@@ -422,7 +422,7 @@ static void drop_by(int how, struct page *page)
 /* Rule 1 of primitives.c: a refcount raised from zero by anything but the
  * allocator or an unfreeze is a use-after-free, whatever raised it; from
  * one it is a reference like any other. */
-static void test_raise_from_zero(void)
+TEST(raise_from_zero)
 {
 	init(16, 4);
 	for (int how = 0; how < NR_RAISE; how++) {
@@ -484,7 +484,7 @@ static void test_raise_from_zero(void)
 /* Rule 2: a count dropped below zero is a refcount-underflow (outside a
  * cpu no op claims a reference), whatever dropped it; to zero from one it
  * is the last put. */
-static void test_drop_below_zero(void)
+TEST(drop_below_zero)
 {
 	init(16, 4);
 	for (int how = 0; how < NR_DROP; how++) {
@@ -539,7 +539,7 @@ static void test_drop_below_zero(void)
 }
 
 /* The speculative gets fail on a count of 0 and change nothing. */
-static void test_speculative_get(void)
+TEST(speculative_get)
 {
 	static const char *const names[] = { "get_page_unless_zero", "folio_try_get", "folio_try_get_rcu",
 					     "page_cache_get_speculative", "atomic_inc_not_zero", "try_get_page" };
@@ -590,7 +590,7 @@ static void test_speculative_get(void)
 
 /* page_ref_freeze succeeds only at the count expected, and leaves 0; a
  * frozen page refuses every speculative get; the unfreeze restores it. */
-static void test_freeze(void)
+TEST(freeze)
 {
 	struct page *page;
 
@@ -623,7 +623,7 @@ static void test_freeze(void)
 
 /* What the flag tests and the compound conversions give for a head, its
  * tails and single pages, compound or not; and after the free. */
-static void test_page_flags(void)
+TEST(page_flags)
 {
 	init(16, 4);
 	for (int comp = 0; comp < 2; comp++) {
@@ -675,7 +675,7 @@ static void test_page_flags(void)
 
 /* pgalloc_tag_sub_pages: given a tag it subtracts from that tag (0ae0227fa31d's
  * form), given a page it reads the page's tag first (51ff4d7486f0's). */
-static void test_alloc_tags(void)
+TEST(alloc_tags)
 {
 	struct page *page;
 	struct alloc_tag other = { .pages = 5 };
@@ -702,7 +702,7 @@ static void test_alloc_tags(void)
 /* Insertion fills an empty slot only (an occupied one drops the new page),
  * deletion empties it and returns its page; xas_load and xas_reload read
  * a slot, nothing past the program's slots. */
-static void test_page_cache(void)
+TEST(page_cache)
 {
 	struct page *p, *q, *r;
 
@@ -739,17 +739,3 @@ static void test_page_cache(void)
 	CHECK(page_cache_peek(&mm, 3) == NULL, "mm_reset left slot 3 full");
 }
 
-void test_model(void)
-{
-	test_split_exact();
-	test_merge_exact();
-	test_random_sequences();
-	test_double_free();
-	test_raise_from_zero();
-	test_drop_below_zero();
-	test_speculative_get();
-	test_freeze();
-	test_page_flags();
-	test_alloc_tags();
-	test_page_cache();
-}

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "program.h"
+#include "lang/program.h"
 #include "test.h"
 
 static const char example[] =
@@ -112,7 +112,7 @@ static void check_round_trip(const struct program *prog, const char *name)
 }
 
 /* The example's every field, and the defaults of a minimal program. */
-static void test_example(void)
+TEST(example)
 {
 	static const uint8_t schedule[] = { 0, 1, 1, 1, 0, 0, 1, 0 };
 	struct program prog;
@@ -149,7 +149,7 @@ static void test_example(void)
 }
 
 /* Comments, blanks, CRLF, tabs, " : ", trailing ';', cache lists, comp all parse. */
-static void test_accepted_forms(void)
+TEST(accepted_forms)
 {
 	static const char text[] =
 		"# leading comment\n"
@@ -205,7 +205,7 @@ static void check_error_len(const char *text, size_t len, int line, const char *
 }
 
 /* Each error the parser reports, at its line, with its message. */
-static void test_errors(void)
+TEST(errors)
 {
 	static const struct {
 		const char *text;
@@ -304,7 +304,7 @@ static void check_accepted(const char *text, size_t len, const char *name)
 }
 
 /* Control bytes but tab and CR, DEL and non-ASCII bytes are refused, naming the byte. */
-static void test_bad_bytes(void)
+TEST(bad_bytes)
 {
 	static const unsigned char bytes[] = { 0x00, 0x01, 0x0b, 0x1b, 0x7f, 0x80, 0xc3, 0xff };
 
@@ -320,7 +320,7 @@ static void test_bad_bytes(void)
 }
 
 /* 32 ops, 1024 steps, 4096-byte lines and the largest sizes pass; one more fails. */
-static void test_limits(void)
+TEST(limits)
 {
 	static char text[8192];
 	int n;
@@ -357,7 +357,7 @@ static void test_limits(void)
 }
 
 /* Hand-written programs print to text that parses back to them. */
-static void test_round_trip(void)
+TEST(round_trip)
 {
 	static const char *const texts[] = {
 		"cpu 0:",
@@ -530,7 +530,7 @@ static void write_loosely(FILE *out, const struct program *prog, uint64_t *rng)
 }
 
 /* Random valid programs round-trip, and parse the same from a loose layout. */
-static void test_random_programs(void)
+TEST(random_programs)
 {
 	static struct program prog, back;
 	uint64_t seed = 0x2545f4914f6cdd1dULL, rng = seed;
@@ -567,7 +567,7 @@ static void test_random_programs(void)
 }
 
 /* Random bytes and token soup: refusals carry a message and a line, the rest round-trip. */
-static void test_random_bytes(void)
+TEST(random_bytes)
 {
 	static const char *const words[] = {
 		"cpu", "0", "1", "7", "8", ":", ";", "lookup", "get", "remove", "add", "alloc",
@@ -634,14 +634,3 @@ static void test_random_bytes(void)
 	      accepted);
 }
 
-void test_program(void)
-{
-	test_example();
-	test_accepted_forms();
-	test_errors();
-	test_bad_bytes();
-	test_limits();
-	test_round_trip();
-	test_random_programs();
-	test_random_bytes();
-}

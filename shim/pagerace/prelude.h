@@ -1,7 +1,7 @@
 /* pagerace/prelude.h: forced into a variant file by the build (-include,
  * with -DPR_VARIANT_ID=<id>): the variant functions the file defines (and
  * free_the_page, a helper it may define) become this variant's own symbols, so that several variants live in one
- * binary; what the file does not define is 6.2's (src/variant_defaults.c). */
+ * binary; what the file does not define is 6.2's (src/variant/variant_defaults.c). */
 #ifndef PAGERACE_PRELUDE_H
 #define PAGERACE_PRELUDE_H
 

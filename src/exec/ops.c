@@ -4,7 +4,7 @@
  * counts them.
  * Entry point: ops_run.
  */
-#include "exec.h"
+#include "exec/exec.h"
 
 bool op_is_skipped(const struct cpu_state *cs, const struct op *op)
 {

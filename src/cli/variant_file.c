@@ -1,6 +1,6 @@
 /* variant_file.c: a kernel variant from a user's C file, outside src/:
  * compiled with the compiler pagerace was built with, against the shim
- * headers, with src/variant_defaults.c beside it (src/variant.h), into a
+ * headers, with src/variant/variant_defaults.c beside it (src/variant/variant.h), into a
  * shared object; loaded, and checked to define one of the functions.
  * Entry point: variant_load.
  */
@@ -16,7 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "variant_file.h"
+#include "cli/variant_file.h"
 
 #ifndef PAGERACE_CC
 #define PAGERACE_CC "cc"
@@ -36,7 +36,7 @@ static bool compile(const char *path, const char *so)
 			 "-Werror=int-conversion", "-Werror=return-type", "-I" PAGERACE_ROOT "/shim",
 			 "-I" PAGERACE_ROOT "/src", "-DPR_VARIANT_ID=file", define_name, define_path,
 			 "-include", "pagerace/prelude.h", "-o", (char *)so, (char *)path,
-			 PAGERACE_ROOT "/src/variant_defaults.c", NULL };
+			 PAGERACE_ROOT "/src/variant/variant_defaults.c", NULL };
 	char *base, *copy = strdup(path);
 	size_t len;
 	pid_t pid;
@@ -70,7 +70,7 @@ static const char *interface_broken(const struct variant *v)
 		n += variant_defines(v, fn);
 	if (!n)
 		return "defines none of __free_pages, put_page, find_get_entry, filemap_get_entry "
-		       "(as the kernel declares them: see src/variant.h)";
+		       "(as the kernel declares them: see src/variant/variant.h)";
 	if (variant_defines(v, VF_FIND_GET_ENTRY) && variant_defines(v, VF_FILEMAP_GET_ENTRY))
 		return "defines both lookups, find_get_entry (5.x) and filemap_get_entry (6.x): one only";
 	return NULL;

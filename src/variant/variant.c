@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "variant.h"
+#include "variant/variant.h"
 
 const char *const variant_fn_names[NR_VF] = {
 	[VF_FREE_PAGES] = "__free_pages",

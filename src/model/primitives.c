@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "exec.h"
+#include "exec/exec.h"
 
 /* Which kind a plain atomic_* op's step is. */
 static int kind_of_access(enum pr_atomic_op op, int a)

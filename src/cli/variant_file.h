@@ -4,7 +4,7 @@
 #ifndef PAGERACE_VARIANT_FILE_H
 #define PAGERACE_VARIANT_FILE_H
 
-#include "variant.h"
+#include "variant/variant.h"
 
 /* The variant the file at path defines, compiled and loaded; NULL with
  * the compiler's or pagerace's message on stderr. */

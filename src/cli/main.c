@@ -13,12 +13,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "exec.h"
-#include "explore.h"
-#include "variant_file.h"
-#include "hunt.h"
-#include "minimize.h"
-#include "report.h"
+#include "exec/exec.h"
+#include "engines/explore.h"
+#include "cli/variant_file.h"
+#include "engines/hunt.h"
+#include "engines/minimize.h"
+#include "report/report.h"
 
 #define MAX_FILE (1 << 20)
 

@@ -4,7 +4,7 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "report.h"
+#include "report/report.h"
 
 #define CELL 96
 

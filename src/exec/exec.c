@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "exec.h"
+#include "exec/exec.h"
 
 __thread struct cpu_state *pr_self;
 /* Out of a cpu's program when its execution ended without it: on the

@@ -7,7 +7,7 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "program.h"
+#include "lang/program.h"
 
 const char *const op_names[NR_OPS] = {
 	[OP_LOOKUP] = "lookup", [OP_GET] = "get", [OP_REMOVE] = "remove", [OP_ADD] = "add",

@@ -6,9 +6,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "explore.h"
-#include "minimize.h"
-#include "report.h"
+#include "engines/explore.h"
+#include "engines/minimize.h"
+#include "report/report.h"
 
 struct goal {
 	struct exec *x;

@@ -17,7 +17,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "scheduler.h"
+#include "exec/scheduler.h"
 
 #define RELAXED __ATOMIC_RELAXED
 /* From <linux/futex.h>, which the shim's linux/ headers would shadow. */

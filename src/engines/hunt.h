@@ -5,7 +5,7 @@
 #ifndef PAGERACE_HUNT_H
 #define PAGERACE_HUNT_H
 
-#include "exec.h"
+#include "exec/exec.h"
 
 struct hunt_options {
 	const struct variant *variant;

@@ -17,7 +17,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "hunt.h"
+#include "engines/hunt.h"
 
 static uint64_t next_random(uint64_t *s)
 {

@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 
-#include "mm.h"
+#include "model/mm.h"
 
 enum verdict_kind {
 	VERDICT_OK,

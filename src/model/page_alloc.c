@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "mm.h"
+#include "model/mm.h"
 
 static bool area_test(const struct free_area *area, unsigned int idx)
 {

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "explore.h"
+#include "engines/explore.h"
 
 /* The states expanded so far: open addressing on (hash, last cpu). */
 struct seen {

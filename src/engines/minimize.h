@@ -5,7 +5,7 @@
 #ifndef PAGERACE_MINIMIZE_H
 #define PAGERACE_MINIMIZE_H
 
-#include "exec.h"
+#include "exec/exec.h"
 
 struct minimize_stats {
 	int runs;                          /* executions tried */

@@ -10,10 +10,10 @@
 #ifndef PAGERACE_EXEC_H
 #define PAGERACE_EXEC_H
 
-#include "check.h"
-#include "mm.h"
-#include "program.h"
-#include "scheduler.h"
+#include "check/check.h"
+#include "model/mm.h"
+#include "lang/program.h"
+#include "exec/scheduler.h"
 
 #define EXEC_MAX_STEPS 4096 /* the step bound: more is "stuck" */
 

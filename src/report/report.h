@@ -7,7 +7,7 @@
 
 #include <stdio.h>
 
-#include "exec.h"
+#include "exec/exec.h"
 
 /* The trace, then the schedule taken and the verdict; the last line is
  * "verdict: KIND [count]". */

@@ -22,7 +22,7 @@
  * was not the last (CVE-2023-52739, fixed by 462a8e08e0e6).  The lookup is
  * the variant's (variants/v6.2.c has 6.x's); these are its accesses.
  */
-#include "exec.h"
+#include "exec/exec.h"
 
 static void note_slot(unsigned long index, const struct page *entry)
 {

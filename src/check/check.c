@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "check.h"
+#include "check/check.h"
 
 const char *const verdict_names[NR_VERDICTS] = {
 	[VERDICT_OK] = "ok",

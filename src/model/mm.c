@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "mm.h"
+#include "model/mm.h"
 
 struct mm *pr_mm;
 

@@ -21,7 +21,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "variant.h"
+#include "variant/variant.h"
 
 #define PR_MAX_CPUS 8
 #define PR_MAX_OPS 32

@@ -12,13 +12,13 @@
  * (at most one of the two lookups).  What it does not define is 6.2's, from
  * variants/v6.2.c.  The build forces shim/pagerace/prelude.h into the file,
  * which gives its functions this variant's own names, and compiles
- * src/variant_defaults.c beside it, which fills in the rest and defines
+ * src/variant/variant_defaults.c beside it, which fills in the rest and defines
  * the struct variant below.  Its name is the file's.
  */
 #ifndef PAGERACE_VARIANT_H
 #define PAGERACE_VARIANT_H
 
-#include "mm.h"
+#include "model/mm.h"
 
 enum variant_fn { VF_FREE_PAGES, VF_PUT_PAGE, VF_FIND_GET_ENTRY, VF_FILEMAP_GET_ENTRY, NR_VF };
 

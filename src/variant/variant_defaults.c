@@ -5,7 +5,7 @@
  * Entry point: the struct variant pr_<id>_variant.
  */
 #include "pagerace/prelude.h"
-#include "variant.h"
+#include "variant/variant.h"
 
 #define PR_DEFAULT(ret, name, params, call)                                    \
 	static ret dflt_##name params { call; }                               \

@@ -33,7 +33,7 @@
  */
 #include <string.h>
 
-#include "program.h"
+#include "lang/program.h"
 
 /* The contract's ledger of one handle while decoding. */
 struct ledger {

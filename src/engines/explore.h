@@ -5,7 +5,7 @@
 #ifndef PAGERACE_EXPLORE_H
 #define PAGERACE_EXPLORE_H
 
-#include "exec.h"
+#include "exec/exec.h"
 
 struct explore_options {
 	const struct variant *variant;

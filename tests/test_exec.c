@@ -179,7 +179,7 @@ TEST(story_trace_reads_like_the_mail)
 		  reload = line_of("variants/v6.2.c", "xas_reload(&xas)", 1),
 		  put = line_of("variants/v6.2.c", "folio_put(folio);", 1),
 		  lookup_put = line_of("variants/v6.2.c", "folio_put(folio);", 2),
-		  del = line_of("src/model/filemap.c", "PR_SITE(\"page_cache_delete\"", 1),
+		  del = line_of("src/exec/filemap.c", "PR_SITE(\"page_cache_delete\"", 1),
 		  alloc = line_of("src/exec/ops.c", "alloc_pages(GFP_KERNEL | (op->comp", 1),
 		  dec59 = line_of("variants/v5.9.c", "put_page_testzero(page)", 1),
 		  dec510 = line_of("variants/v5.10.c", "put_page_testzero(page)", 1),

@@ -1,12 +1,13 @@
 /* test_model.c: the model alone, outside any cpu (pr_self NULL: the
  * shim's primitives take no scheduling point): the buddy allocator's exact
  * splits and merges, random alloc/free sequences, its bug reports, the
- * checker's rules at the primitives (src/model/primitives.c), the page flags and
+ * checker's rules at the primitives (src/exec/primitives.c), the page flags and
  * compound conversions, allocation tags, and the page cache slots.
  */
 #include <stdint.h>
 #include <string.h>
 
+#include "exec/filemap.h"
 #include "model/mm.h"
 #include "test.h"
 #include "variant/variant.h"

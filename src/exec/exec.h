@@ -11,6 +11,7 @@
 #define PAGERACE_EXEC_H
 
 #include "check/check.h"
+#include "exec/filemap.h"
 #include "model/mm.h"
 #include "lang/program.h"
 #include "exec/scheduler.h"

@@ -2,8 +2,9 @@
  * page cache, and what the model reports.  The kernel's own types (struct
  * page, struct folio, struct address_space) are the shim's
  * (shim/linux/mm_types.h), so kernel code and the model share them.
- * Entry points: mm_init, mm_reset, mm_bug; page_alloc.c (buddy), filemap.c
- * (page cache), primitives.c (the shim's accesses).
+ * Entry points: mm_init, mm_reset, mm_bug; page_alloc.c (buddy).  The
+ * accesses the shim's primitives make to it, each after a scheduling
+ * point, are the executor's (src/exec/primitives.c, src/exec/filemap.c).
  * Never includes anything of pagerace above the model.
  *
  * Glossary
@@ -130,11 +131,5 @@ bool page_is_free(struct mm *mm, const struct page *page);
 void pages_free_map(struct mm *mm, bool *free);
 int nr_free_pages(struct mm *mm);
 bool buddy_is_valid(struct mm *mm, char *why, int whylen);
-
-/* filemap.c: the removal's and the insertion's slot stores, each one
- * scheduling point; and the checker's view of a slot. */
-struct page *page_cache_delete(struct address_space *mapping, pgoff_t index);
-bool page_cache_insert(struct address_space *mapping, pgoff_t index, struct page *page);
-struct page *page_cache_peek(struct mm *mm, unsigned int slot);
 
 #endif

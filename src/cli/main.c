@@ -1,8 +1,21 @@
 /* main.c: the command line: pagerace replay | show | minimize | hunt | stress |
- * explore.
+ * explore | check-variant.
  * Entry point: main.  Sits on top of everything; nothing includes it.
  *
  * Exit status: 0 ok, 1 a violation, 2 bad usage or a bad program.
+ *
+ * Every command that reports an outcome (replay, minimize, hunt, stress,
+ * explore) ends its stdout with one line for scripts, after the human
+ * output, keys in this order, each present only when it applies:
+ *   result: cmd=NAME variant=NAME verdict=KIND [count=N] [tries=N]
+ *     [seconds=F] [story=PATH] [signature=SIG] [ops_before=N ops_after=N
+ *     preempt_before=N preempt_after=N minimize_runs=N minimize_ms=F]
+ *     [schedules=N violations=N pruned=N]
+ * verdict=ok when there is none; count is lost-pages' N; tries and seconds
+ * are hunt's schedules or stress's rounds; story and signature come with a
+ * kept story, the ops_before group with a minimization, the schedules
+ * group with explore.  Values hold no space: a space, '%' or control byte
+ * in a value is written %XX (a space in a path is %20).
  */
 #include <errno.h>
 #include <signal.h>
@@ -19,6 +32,8 @@
 #include "engines/hunt.h"
 #include "engines/minimize.h"
 #include "report/report.h"
+#include "report/signature.h"
+#include "report/story.h"
 
 #define MAX_FILE (1 << 20)
 
@@ -269,6 +284,85 @@ static const struct variant *variant_of(const struct args *a, const struct progr
 	return variants[prog->variant >= 0 ? prog->variant : VARIANT_V6_2];
 }
 
+/* What a command found, for its result: line (see the top of this file). */
+struct outcome {
+	const char *cmd;
+	const struct variant *variant;
+	struct verdict verdict;
+	bool searched;                     /* hunt, stress: tries and seconds */
+	long tries;
+	double seconds;
+	const char *story, *signature;     /* a kept story */
+	bool minimized;                    /* min holds the minimization */
+	struct minimize_stats min;
+	const struct explore_result *explored;
+};
+
+/* A value of the result: line: a space, '%' or control byte as %XX. */
+static void put_value(const char *key, const char *v)
+{
+	printf(" %s=", key);
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if (*p <= ' ' || *p == '%' || *p == 0x7f)
+			printf("%%%02X", *p);
+		else
+			putchar(*p);
+}
+
+static void print_result(const struct outcome *o)
+{
+	printf("result:");
+	put_value("cmd", o->cmd);
+	put_value("variant", o->variant->name);
+	put_value("verdict", verdict_names[o->verdict.kind]);
+	if (o->verdict.kind == VERDICT_LOST_PAGES)
+		printf(" count=%d", o->verdict.count);
+	if (o->searched)
+		printf(" tries=%ld seconds=%.3f", o->tries, o->seconds);
+	if (o->story) {
+		put_value("story", o->story);
+		put_value("signature", o->signature);
+	}
+	if (o->minimized)
+		printf(" ops_before=%d ops_after=%d preempt_before=%d preempt_after=%d minimize_runs=%d "
+		       "minimize_ms=%.1f", o->min.ops_before, o->min.ops_after, o->min.preempt_before,
+		       o->min.preempt_after, o->min.runs, o->min.ms);
+	if (o->explored)
+		printf(" schedules=%ld violations=%ld pruned=%ld", o->explored->schedules,
+		       o->explored->violations, o->explored->pruned);
+	putchar('\n');
+}
+
+/* The one way a violation is kept and shown: x holds prog's violating run;
+ * with minimize, prog is shrunk first.  Writes the story to dir, prints its
+ * path, signature, the minimization, the program and its trace, and notes
+ * them in out.  1 when minimize finds no violation to keep, 2 when the
+ * story cannot be written, else 0. */
+static int keep_violation(struct exec *x, struct program *prog, const struct variant *variant,
+			  const char *dir, const char *origin, bool shrink, struct outcome *out)
+{
+	if (shrink && !(out->minimized = minimize(x, prog, variant, &out->min)))
+		return 1;
+	out->verdict = x->verdict;
+	out->story = regression_write(dir, x, prog, origin);
+	if (!out->story) {
+		fprintf(stderr, "pagerace: %s: cannot write there: %s\n", dir, strerror(errno));
+		return 2;
+	}
+	out->signature = regression_signature(x);
+	printf("%s\n", out->story);
+	printf("signature: %s\n", out->signature);
+	if (out->minimized)
+		printf("minimized: %d ops -> %d, %d preemptions -> %d, %d runs in %.0f ms\n", out->min.ops_before,
+		       out->min.ops_after, out->min.preempt_before, out->min.preempt_after, out->min.runs,
+		       out->min.ms);
+	fputc('\n', stdout);
+	program_print(stdout, prog);
+	fputc('\n', stdout);
+	report_print(stdout, x);
+	return 0;
+}
+
 static int cmd_replay(int argc, char **argv)
 {
 	static struct program prog;
@@ -283,6 +377,7 @@ static int cmd_replay(int argc, char **argv)
 	x = exec_new();
 	exec_run(x, &prog, variant_of(&a, &prog));
 	report_print(stdout, x);
+	print_result(&(struct outcome){ .cmd = "replay", .variant = x->variant, .verdict = x->verdict });
 	status = x->verdict.kind == VERDICT_OK ? 0 : 1;
 	exec_free(x);
 	return status;
@@ -305,34 +400,11 @@ static int cmd_show(int argc, char **argv)
 	return 0;
 }
 
-/* Shrink the violation of prog, keep it as a story in dir, and show it. */
-static int keep_violation(struct exec *x, struct program *prog, const struct variant *variant,
-			  const char *dir, const char *origin)
-{
-	struct minimize_stats st;
-	const char *path;
-
-	if (!minimize(x, prog, variant, &st))
-		return 1;
-	path = regression_write(dir, x, prog, origin);
-	if (!path) {
-		fprintf(stderr, "pagerace: %s: cannot write there: %s\n", dir, strerror(errno));
-		return 2;
-	}
-	printf("%s\n", path);
-	printf("signature: %s\n", regression_signature(x));
-	printf("minimized: %d ops -> %d, %d preemptions -> %d, %d runs in %.0f ms\n\n", st.ops_before,
-	       st.ops_after, st.preempt_before, st.preempt_after, st.runs, st.ms);
-	program_print(stdout, prog);
-	fputc('\n', stdout);
-	report_print(stdout, x);
-	return 0;
-}
-
 /* Shrink FILE's violation and keep it as a regression story. */
 static int cmd_minimize(int argc, char **argv)
 {
 	static struct program prog;
+	struct outcome out = { .cmd = "minimize" };
 	struct args a;
 	struct exec *x;
 	int status = parse_args(argc, argv, "minimize", OPT_OUT | OPT_ORIGIN, &a);
@@ -342,10 +414,13 @@ static int cmd_minimize(int argc, char **argv)
 	if (!load_program(a.path, &prog))
 		return 2;
 	x = exec_new();
-	status = keep_violation(x, &prog, variant_of(&a, &prog), a.out, a.origin);
+	out.variant = variant_of(&a, &prog);
+	status = keep_violation(x, &prog, out.variant, a.out, a.origin, true, &out);
 	if (status == 1)
 		fprintf(stderr, "pagerace: %s: no violation on %s, nothing to minimize\n", a.path,
-			variant_of(&a, &prog)->name);
+			out.variant->name);
+	if (status != 2)
+		print_result(&out);
 	exec_free(x);
 	return status;
 }
@@ -376,6 +451,7 @@ static int cmd_hunt(int argc, char **argv)
 	static struct program prog;
 	struct hunt_result r;
 	struct hunt_options o;
+	struct outcome out = { .cmd = "hunt", .searched = true };
 	struct args a;
 	struct exec *x;
 	char origin[512];
@@ -385,19 +461,23 @@ static int cmd_hunt(int argc, char **argv)
 		return status;
 	x = exec_new();
 	hunt(x, &prog, &o, &r);
+	out.variant = o.variant;
+	out.tries = r.tries;
+	out.seconds = r.seconds;
 	if (!r.found) {
 		printf("hunt: no violation in %ld schedules, %.1f s (%.0f schedules/s)\n", r.tries, r.seconds,
 		       r.tries / r.seconds);
-		exec_free(x);
-		return 0;
+	} else {
+		printf("hunt: %s after %ld schedules in %.3f s (%.0f schedules/s)\n",
+		       verdict_names[x->verdict.kind], r.tries, r.seconds, r.tries / r.seconds);
+		snprintf(origin, sizeof(origin), "Found by pagerace hunt --strategy %s --seed %llu %s in %.3f s.",
+			 a.pct ? "pct" : "random", (unsigned long long)a.seed, a.path, r.seconds);
+		status = keep_violation(x, &prog, o.variant, a.out, origin, true, &out);
 	}
-	printf("hunt: %s after %ld schedules in %.3f s (%.0f schedules/s)\n",
-	       verdict_names[x->verdict.kind], r.tries, r.seconds, r.tries / r.seconds);
-	snprintf(origin, sizeof(origin), "Found by pagerace hunt --strategy %s --seed %llu %s in %.3f s.",
-		 a.pct ? "pct" : "random", (unsigned long long)a.seed, a.path, r.seconds);
-	status = keep_violation(x, &prog, o.variant, a.out, origin);
+	if (status != 2)
+		print_result(&out);
 	exec_free(x);
-	return status ? status : 1;
+	return status ? status : r.found;
 }
 
 /* The baseline: FILE's cpus on free-running threads, round after round. */
@@ -424,6 +504,8 @@ static int cmd_stress(int argc, char **argv)
 		printf("stress: no violation in %ld rounds, %.1f s (%.0f rounds/s)\n", r.tries, r.seconds,
 		       r.tries / r.seconds);
 	}
+	print_result(&(struct outcome){ .cmd = "stress", .variant = o.variant, .verdict = x->verdict,
+					.searched = true, .tries = r.tries, .seconds = r.seconds });
 	exec_free(x);
 	return r.found;
 }
@@ -434,6 +516,7 @@ static int cmd_explore(int argc, char **argv)
 {
 	static struct program prog;
 	struct explore_result r;
+	struct outcome out = { .cmd = "explore" };
 	struct args a;
 	struct exec *x;
 	char origin[256];
@@ -462,23 +545,20 @@ static int cmd_explore(int argc, char **argv)
 	       a.preemptions, o.reduction ? "on" : "off", r.pruned);
 	if (r.cut)
 		printf("cut: --max-schedules %ld ended the search before it was complete\n", a.max_schedules);
+	out.variant = o.variant;
+	out.explored = &r;
 	if (r.violations) {
-		const char *path;
-
 		exec_run(x, &r.best, o.variant);
 		snprintf(origin, sizeof(origin), "Found by pagerace explore --preemptions %d%s: the violation with "
 			 "the fewest preemptions (%d).", a.preemptions, a.all_programs ? " --all-programs" : "",
 			 r.best_preemptions);
-		path = regression_write(a.out, x, &r.best, origin);
-		if (path)
-			printf("%s\n", path);
-		program_print(stdout, &r.best);
-		fputc('\n', stdout);
-		report_print(stdout, x);
+		status = keep_violation(x, &r.best, o.variant, a.out, origin, false, &out);
 	}
 	printf("explored: %ld schedules, violations: %ld\n", r.schedules, r.violations);
+	if (status != 2)
+		print_result(&out);
 	exec_free(x);
-	return r.violations > 0;
+	return status ? status : r.violations > 0;
 }
 
 /* Compile and load a variant file, and say whether it keeps the interface. */

@@ -17,7 +17,9 @@
  * group with explore.  Values hold no space: a space, '%' or control byte
  * in a value is written %XX (a space in a path is %20).
  */
+#include <ctype.h>
 #include <errno.h>
+#include <glob.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,7 +73,9 @@ static const char help[] =
 	"      with 'explored: N schedules, violations: M', keeps the violation with the\n"
 	"      fewest preemptions; --all-programs --cpus C --ops L: every program that\n"
 	"      keeps the API contract of up to C cpus (2) and L ops (2) each\n"
-	"  pagerace check-variant FILE.c    compile FILE.c and check it keeps the interface\n"
+	"  pagerace check-variant FILE.c    compile FILE.c, check it keeps the interface, passes\n"
+	"      a smoke program, and that each function it defines is reached; prints\n"
+	"      each function's facts and the verdicts of corpus/regressions/\n"
 	"  exit status: 0 ok (or kept, for minimize), 1 violation, 2 bad usage or program\n"
 	"FILE is a text program (below) or a binary input of the fuzz targets.\n"
 	"\n"
@@ -561,10 +565,72 @@ static int cmd_explore(int argc, char **argv)
 	return status ? status : r.violations > 0;
 }
 
-/* Compile and load a variant file, and say whether it keeps the interface. */
+/* check-variant's smoke program: one cpu, no race, every op, so every
+ * variant function is called; a correct kernel passes it (each built-in
+ * variant does). */
+static const char smoke_text[] =
+	"pages 16\n"
+	"slots 2\n"
+	"cache 0 1\n"
+	"cpu 0: lookup 0; get 1 a; put a; remove 1; alloc 2 b; ref b; put b; free b; alloc 1 c comp; free c; "
+	"add 1; lookup 1; remove 0\n";
+
+/* Which ops call each variant function (variant.h). */
+static const char *const fn_callers[NR_VF] = {
+	[VF_FREE_PAGES] = "free",
+	[VF_PUT_PAGE] = "put, remove, the 6.x lookup's folio_put",
+	[VF_FIND_GET_ENTRY] = "lookup, get",
+	[VF_FILEMAP_GET_ENTRY] = "lookup, get",
+};
+
+static bool is_ident(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+/* The first line of the file's code (comments skipped) that names the
+ * function: where the developer looks for a misspelling. */
+static int line_of(const char *path, const char *name)
+{
+	size_t len, n = strlen(name);
+	char *text = read_file(path, &len);
+	int line = 1;
+
+	for (const char *p = text; p && *p; p++) {
+		if (*p == '\n') {
+			line++;
+		} else if (p[0] == '/' && p[1] == '*') {
+			for (p += 2; *p && !(p[0] == '*' && p[1] == '/'); p++)
+				line += *p == '\n';
+			if (!*p)
+				break;
+			p++;
+		} else if (p[0] == '/' && p[1] == '/') {
+			while (p[1] && p[1] != '\n')
+				p++;
+		} else if (!strncmp(p, name, n) && (p == text || !is_ident(p[-1])) && !is_ident(p[n])) {
+			break;
+		}
+	}
+	free(text);
+	return line;
+}
+
+/* What a kernel developer needs before fuzzing a variant file: it compiles,
+ * loads and keeps the interface (variant_load); it passes the smoke
+ * program without a crash, a hang or a BUG; every function it defines is
+ * reached by the smoke program or the regression programs.  Prints each
+ * function's facts and the verdicts of the stories; status 2 on a failure. */
 static int cmd_check_variant(int argc, char **argv)
 {
+	static struct program prog;
+	const struct variant_function *fns;
+	struct parse_error err;
 	const struct variant *v;
+	struct exec *x;
+	glob_t stories;
+	char verdict[64];
+	int n, status = 0;
 
 	if (argc != 1 || argv[0][0] == '-')
 		return bad_usage("%s takes one FILE.c", "check-variant");
@@ -574,8 +640,56 @@ static int cmd_check_variant(int argc, char **argv)
 	for (int fn = 0; fn < NR_VF; fn++)
 		if (variant_defines(v, fn))
 			printf(" %s", variant_fn_names[fn]);
-	printf(": ok\n");
-	return 0;
+	printf("\n");
+	fflush(stdout);
+	x = exec_new();
+	if (!program_parse(&prog, smoke_text, sizeof(smoke_text) - 1, &err))
+		abort(); /* the smoke program is pagerace's own */
+	exec_run(x, &prog, v);
+	if (x->verdict.kind != VERDICT_OK) {
+		report_print(stdout, x);
+		report_verdict_words(verdict, sizeof(verdict), &x->verdict);
+		fprintf(stderr, "pagerace: %s: %s on the smoke program (above), which a correct kernel passes\n",
+			argv[0], verdict);
+		exec_free(x);
+		return 2;
+	}
+	printf("  smoke program: ok\n");
+	if (glob(PAGERACE_ROOT "/corpus/regressions/*.prog", 0, NULL, &stories))
+		stories.gl_pathc = 0;
+	for (size_t i = 0; i < stories.gl_pathc; i++) {
+		fflush(stdout);
+		if (!load_program(stories.gl_pathv[i], &prog))
+			continue;
+		exec_run(x, &prog, v);
+		report_verdict_words(verdict, sizeof(verdict), &x->verdict);
+		printf("  %s: %s\n", strrchr(stories.gl_pathv[i], '/') + 1, verdict);
+	}
+	globfree(&stories);
+	n = variant_file_functions(&fns);
+	for (int i = 0; i < n; i++) {
+		const char *name = variant_file_name(&fns[i]);
+		int fn = 0;
+
+		while (fn < NR_VF && strcmp(name, variant_fn_names[fn]))
+			fn++;
+		printf("  %s: %s, %s, entered %lu times\n", name, fns[i].exported ? "exported" : "static",
+		       fn < NR_VF ? fn_callers[fn] : !strcmp(name, "free_the_page") ? "the free path's helper"
+		       : "a helper", fns[i].calls);
+	}
+	for (int i = 0; i < n; i++)
+		if (!fns[i].calls) {
+			fprintf(stderr, "pagerace: %s:%d: %s is defined but never called by the smoke program or the "
+				"regression programs: a misspelled name (the ops call %s, %s, %s or %s), or a helper "
+				"nothing calls\n", argv[0], line_of(argv[0], variant_file_name(&fns[i])),
+				variant_file_name(&fns[i]), variant_fn_names[0], variant_fn_names[1],
+				variant_fn_names[2], variant_fn_names[3]);
+			status = 2;
+		}
+	if (!status)
+		printf("%s: variant %s: ok\n", argv[0], v->name);
+	exec_free(x);
+	return status;
 }
 
 static const struct {

@@ -16,17 +16,29 @@ ex=variants/examples
 bad=tests/variants
 clean='explored: [0-9]+ schedules, violations: 0$'
 
-# expect STATUS PATTERN ARGS...  (runs under timeout $limit)
+# expect STATUS PATTERN ARGS...  (runs under timeout $limit): the cases are
+# independent, so they run as background jobs, as many at once as there
+# are cpus (JOBS overrides); each writes its outcome to $tmp/case.N.
+jobs=${JOBS:-$(nproc)}
+n=0 running=0
 expect() {
-	want=$1 pattern=$2
-	shift 2
-	timeout "$limit" "$bin" "$@" >"$tmp/out" 2>&1
-	got=$?
-	if [ "$got" = "$want" ] && grep -qE -- "$pattern" "$tmp/out"; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL variants: $* exited $got (want $want), no '$pattern': $(tail -3 "$tmp/out")"
+	n=$((n + 1))
+	(
+		want=$1 pattern=$2
+		shift 2
+		timeout "$limit" "$bin" "$@" >"$tmp/out.$n" 2>&1
+		got=$?
+		if [ "$got" = "$want" ] && grep -qE -- "$pattern" "$tmp/out.$n"; then
+			echo pass >"$tmp/case.$n"
+		else
+			echo "FAIL variants: $* exited $got (want $want), no '$pattern': $(tail -3 "$tmp/out.$n")" \
+				>"$tmp/case.$n"
+		fi
+	) &
+	running=$((running + 1))
+	if [ $running -ge "$jobs" ]; then
+		wait
+		running=0
 	fi
 }
 
@@ -126,5 +138,16 @@ for f in free-pages-6.2 codetag-0ae0227fa31d find-get-entry-5.x filemap-get-entr
 done
 expect 0 "$clean" explore --variant v6.2 --preemptions 8 --out "$tmp" "$story"
 
+wait
+i=1
+while [ $i -le $n ]; do
+	if [ "$(cat "$tmp/case.$i" 2>/dev/null)" = pass ]; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		cat "$tmp/case.$i" 2>/dev/null || echo "FAIL variants: case $i left no outcome"
+	fi
+	i=$((i + 1))
+done
 echo "variants: $pass passed, $fail failed"
 [ $fail = 0 ]

@@ -11,6 +11,7 @@
 #define PAGERACE_EXEC_H
 
 #include "check/check.h"
+#include "lang/contract.h"
 #include "model/mm.h"
 #include "lang/program.h"
 #include "exec/scheduler.h"

@@ -166,7 +166,7 @@ struct page *pr_compound_head(const struct page *page)
 
 unsigned int pr_compound_order(const struct page *page)
 {
-	unsigned int order = flags_of(page) >> PG_head & 1 ? __atomic_load_n(&page->order, __ATOMIC_RELAXED) : 0;
+	unsigned int order = page_compound_order(page);
 
 	pr_observe(&order, sizeof(order));
 	return order;

@@ -12,13 +12,13 @@ bool op_is_skipped(const struct cpu_state *cs, const struct op *op)
 	       !cs->handles[op->handle].page;
 }
 
-/* get and alloc: handle h names page now (NULL: nothing, and it holds
- * nothing), with the reference op took on the contract's ledger. */
+/* get and alloc: handle h names page now, with the reference op took on
+ * the contract's ledger (a NULL page holds nothing: its ops are skipped
+ * and the end releases nothing of it). */
 static void hold(struct handle *h, struct page *page, int order, const struct op *op)
 {
 	*h = (struct handle){ .page = page, .order = order };
-	if (page)
-		contract_apply(&h->owed, op);
+	contract_apply(&h->owed, op);
 }
 
 /* lookup S and get S h: the variant's lookup; lookup then puts what it

@@ -89,11 +89,9 @@ static void decode_op(struct decoder *d, int ncpus, uint8_t a, uint8_t b)
 		h = d->nhandles[cpu]++;
 		if (intent == 1) {
 			emit(d, cpu, (struct op){ .kind = OP_GET, .slot = slot, .handle = (uint8_t)h });
-		} else {
-			unsigned int order = b & 3, max = order_of(prog->npages);
-
-			emit(d, cpu, (struct op){ .kind = OP_ALLOC, .order = (uint8_t)(order > max ? max : order),
-						  .handle = (uint8_t)h, .comp = b & 4 });
+		} else { /* order 3 at most: the smallest arena, 8 pages, has it */
+			emit(d, cpu, (struct op){ .kind = OP_ALLOC, .order = b & 3, .handle = (uint8_t)h,
+						  .comp = b & 4 });
 		}
 		return;
 	}

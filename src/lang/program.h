@@ -85,7 +85,8 @@ bool program_parse(struct program *prog, const char *text, size_t len, struct pa
  * orders, handles set by get or alloc before ref, put or free), the
  * schedule naming only the program's cpus.  The parser, the decoder, the
  * minimizer and explore's generator all ask it.  False with the first
- * rule broken in err (line 0; part, cpu and item say where). */
+ * rule broken in err (line 0; part, cpu and item say where); err is left
+ * alone when the program is valid. */
 bool program_check(const struct program *prog, struct parse_error *err);
 
 /* For programs pagerace builds itself (the decoder, explore): one that

@@ -8,7 +8,6 @@
  */
 #include <stdarg.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "lang/program.h"
 
@@ -64,7 +63,6 @@ bool program_check(const struct program *prog, struct parse_error *err)
 	unsigned int n = prog->npages;
 	int ncached = 0;
 
-	memset(err, 0, sizeof(*err));
 	if (prog->variant < -1 || prog->variant >= NR_VARIANTS)
 		return broken(err, PART_PROGRAM, 0, 0, "variant %d out of range -1..%d", prog->variant,
 			      NR_VARIANTS - 1);
@@ -73,9 +71,9 @@ bool program_check(const struct program *prog, struct parse_error *err)
 			      MM_MAX_PAGES);
 	if (prog->nslots < 1 || prog->nslots > MM_MAX_SLOTS)
 		return broken(err, PART_SLOTS, 0, 0, "slots %u out of range 1..%d", prog->nslots, MM_MAX_SLOTS);
-	for (unsigned int s = 0; s < MM_MAX_SLOTS; s++) {
-		if (!(prog->cache >> s & 1))
-			continue;
+	for (uint64_t m = prog->cache; m; m &= m - 1) { /* each cached slot, lowest first */
+		unsigned int s = (unsigned int)__builtin_ctzll(m);
+
 		if (s >= prog->nslots)
 			return broken(err, PART_CACHE, 0, (int)s,
 				      "cache slot %u out of range: the program has %u slots", s, prog->nslots);

@@ -1,6 +1,6 @@
 /* exec.c: the executor: the setup before the cpus start, each cpu's run on
- * its thread, the steps as the scheduling points cut them, and the clean
- * release after the cpus end.
+ * its thread, the steps as the scheduling points cut them, and the end's
+ * holds handed to the lost-pages oracle (check/lost_pages.c).
  * Entry points: exec_new, exec_run, pr_point.
  */
 #include <stdio.h>

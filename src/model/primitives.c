@@ -265,7 +265,7 @@ void pr_bug(const char *what, const struct page *page, const char *file, int lin
 	mm_bug(pr_mm, MM_BUG_BUG, page);
 	if (pr_self)
 		exec_stop_cpu();
-	/* Outside any cpu only the release runs, with 6.2's code. */
+	/* Outside any cpu (the model's own tests) there is no cpu to stop. */
 	fprintf(stderr, "pagerace: %s outside any cpu\n", pr_mm->bug_what);
 	abort();
 }

@@ -17,9 +17,10 @@ const char *const op_names[NR_OPS] = {
 #define MAX_LINE 4096
 #define MAX_NUMBER 999999999u
 
-/* Where each item program_check may name was written, for its error. */
+/* Where each item program_check may name was written, for its error (a
+ * cpu's ops are all on its line). */
 struct lines {
-	int pages, slots, cache[64], ops[PR_MAX_CPUS][PR_MAX_OPS], schedule;
+	int pages, slots, cache[64], cpu[PR_MAX_CPUS], schedule;
 };
 
 struct lexer {
@@ -184,6 +185,7 @@ static bool parse_cpu(struct lexer *lx, struct program *prog, struct lines *at)
 	if (prog->cpus >> cpu & 1)
 		return fail(lx, "cpu %u is named twice", cpu);
 	prog->cpus |= (uint8_t)(1u << cpu);
+	at->cpu[cpu] = lx->line;
 	if (!expect_char(lx, ':', "the cpu number"))
 		return false;
 	while (!at_end(lx)) {
@@ -193,7 +195,6 @@ static bool parse_cpu(struct lexer *lx, struct program *prog, struct lines *at)
 		}
 		if (prog->nops[cpu] == PR_MAX_OPS)
 			return fail(lx, "cpu %u has more than %d ops", cpu, PR_MAX_OPS);
-		at->ops[cpu][prog->nops[cpu]] = lx->line;
 		if (!parse_op(lx, &prog->ops[cpu][prog->nops[cpu]]))
 			return false;
 		prog->nops[cpu]++;
@@ -295,7 +296,7 @@ static bool check_at_lines(const struct program *prog, const struct lines *at, s
 		err->line = at->cache[err->item];
 		break;
 	case PART_OP:
-		err->line = err->item < PR_MAX_OPS ? at->ops[err->cpu][err->item] : 0;
+		err->line = at->cpu[err->cpu];
 		break;
 	case PART_SCHEDULE:
 		err->line = at->schedule;

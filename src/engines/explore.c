@@ -281,6 +281,7 @@ static void explore_multisets(struct search *s, const struct enumeration *e, str
 		prog->nops[cpu] = e->list[i].nops;
 		memcpy(prog->ops[cpu], e->list[i].ops, sizeof(e->list[i].ops));
 		(*programs)++;
+		program_assert_valid(prog, "explore's generator");
 		explore_one(s, prog);
 		if (cpu + 1 < cpus)
 			explore_multisets(s, e, prog, cpu + 1, cpus, i, programs);

@@ -17,49 +17,12 @@ struct goal {
 	uint8_t op_of_step[PR_MAX_SCHEDULE]; /* the pinned schedule's step -> op index */
 };
 
-static bool handles_set_before_use(const struct program *prog)
-{
-	for (int c = 0; c < PR_MAX_CPUS; c++) {
-		uint32_t set = 0;
-
-		for (int i = 0; i < prog->nops[c]; i++) {
-			const struct op *op = &prog->ops[c][i];
-
-			if (op->kind == OP_GET || op->kind == OP_ALLOC)
-				set |= 1u << op->handle;
-			else if ((op->kind == OP_REF || op->kind == OP_PUT || op->kind == OP_FREE) &&
-				 !(set >> op->handle & 1))
-				return false;
-		}
-	}
-	return true;
-}
-
-/* Slots, orders and cached pages within the arena the program declares. */
-static bool fits(const struct program *prog)
-{
-	if (prog->nslots < 64 && prog->cache >> prog->nslots)
-		return false;
-	if ((unsigned int)__builtin_popcountll(prog->cache) > prog->npages)
-		return false;
-	for (int c = 0; c < PR_MAX_CPUS; c++) {
-		for (int i = 0; i < prog->nops[c]; i++) {
-			const struct op *op = &prog->ops[c][i];
-
-			if (op->kind == OP_ALLOC ? op->order > order_of(prog->npages)
-			    : (op->kind == OP_LOOKUP || op->kind == OP_GET || op->kind == OP_REMOVE ||
-			       op->kind == OP_ADD) && op->slot >= prog->nslots)
-				return false;
-		}
-	}
-	return true;
-}
-
 /* The predicate: a valid program that still shows the violation. */
 static bool holds(struct goal *g, const struct program *prog)
 {
-	if (!handles_set_before_use(prog) || !fits(prog) ||
-	    (g->contract && !program_keeps_contract(prog)))
+	struct parse_error err;
+
+	if (!program_check(prog, &err) || (g->contract && !program_keeps_contract(prog)))
 		return false;
 	g->runs++;
 	exec_run(g->x, prog, g->variant);

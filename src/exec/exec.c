@@ -1,6 +1,6 @@
 /* exec.c: the executor: the setup before the cpus start, each cpu's run on
- * its thread, the steps as the scheduling points cut them, and the clean
- * release after the cpus end.
+ * its thread, the steps as the scheduling points cut them, and the end's
+ * holds handed to the lost-pages oracle (check/lost_pages.c).
  * Entry points: exec_new, exec_run, pr_point.
  */
 #include <stdio.h>
@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check/lost_pages.h"
 #include "exec/exec.h"
 
 __thread struct cpu_state *pr_self;
@@ -81,7 +82,7 @@ static uint64_t hash_state(struct exec *x)
 			if (hd->page)
 				h = mix(h, (uint64_t)i << 56 | (uint64_t)pfn_of(mm, hd->page) << 32 |
 					       (uint64_t)(uint8_t)hd->order << 24 |
-					       (uint64_t)(uint8_t)hd->allocs << 16 | (uint16_t)hd->refs);
+					       (uint64_t)contract_owes_free(&hd->owed) << 16 | (uint16_t)hd->owed.refs);
 		}
 	}
 	return h;
@@ -254,34 +255,18 @@ static void hang(void *ctx, int cpu)
 	exec_report_hang(ctx, cpu);
 }
 
-/* The end of the program: drop what it still holds the correct way (the
- * cache's pages, each handle's references and allocations), so that any
- * page not free afterwards was lost by the run itself.  On the caller's
- * thread, outside any cpu: no points. */
-static void release_all(struct exec *x)
+/* The end of the program: what each handle still holds goes to the
+ * lost-pages oracle (check/lost_pages.c), which gives it back the correct
+ * way.  On the caller's thread, outside any cpu: no points. */
+static void release_handles(struct exec *x)
 {
-	const struct variant *v6_2 = &pr_v6_2_variant;
-	struct mm *mm = &x->mm;
-
 	for (int c = 0; c < PR_MAX_CPUS; c++) {
 		for (int i = 0; i < PR_HANDLES; i++) {
-			struct handle *h = &x->cpu[c].handles[i];
+			const struct handle *h = &x->cpu[c].handles[i];
 
-			/* Each put or free gave back one reference, whichever
-			 * call the caller meant it for. */
-			int owed = h->page ? h->allocs + h->refs : 0;
-
-			for (; owed > (h->allocs > 0); owed--)
-				v6_2->put_page(h->page);
-			if (owed > 0)
-				v6_2->free_pages(h->page, (unsigned int)h->order);
+			if (h->page)
+				lost_pages_release(&x->mm, h->page, (unsigned int)h->order, &h->owed);
 		}
-	}
-	for (unsigned int s = 0; s < mm->nslots; s++) {
-		struct page *page = page_cache_delete(&mm->mapping, s);
-
-		if (page)
-			v6_2->put_page(page);
 	}
 }
 
@@ -329,9 +314,8 @@ void exec_finish(struct exec *x, bool bounded)
 		check_stuck(&x->verdict, x->nsteps);
 		return;
 	}
-	release_all(x);
-	if (check_step(&x->mm, &x->verdict, 0, true))
-		check_end(&x->mm, &x->verdict);
+	release_handles(x);
+	lost_pages_check(&x->mm, &x->verdict);
 }
 
 void exec_run(struct exec *x, const struct program *prog, const struct variant *variant)

@@ -12,18 +12,19 @@
 
 #include "check/check.h"
 #include "exec/filemap.h"
+#include "lang/contract.h"
 #include "model/mm.h"
 #include "lang/program.h"
 #include "exec/scheduler.h"
 
 #define EXEC_MAX_STEPS 4096 /* the step bound: more is "stuck" */
 
-/* A handle of a cpu: the page it names and what the program still owes it. */
+/* A handle of a cpu: the page it names and, in the contract's ledger, the
+ * references it still holds (ops.c counts each op that ran). */
 struct handle {
-	struct page *page; /* NULL: holds nothing, ops on it are skipped */
-	int order;         /* the order __free_pages uses: alloc's, else 0 */
-	int allocs;        /* allocations not yet given back by free */
-	int refs;          /* references not yet dropped by put */
+	struct page *page;           /* NULL: holds nothing, ops on it are skipped */
+	int order;                   /* the order __free_pages uses: alloc's, else 0 */
+	struct contract_handle owed; /* what the program still owes it */
 };
 
 /* One step as the trace shows it: the primitive that took its point, where

@@ -65,7 +65,7 @@ struct page *page_cache_delete(struct address_space *mapping, pgoff_t index)
 	struct page *page;
 
 	pr_point(PR_SITE("page_cache_delete", STEP_UNLINK), &xa->xa_slot[index]);
-	page = __atomic_exchange_n(&xa->xa_slot[index], NULL, __ATOMIC_ACQ_REL);
+	page = page_cache_take(mapping, index);
 	note_slot(index, page);
 	pr_observe(&page, sizeof(page));
 	return page;
@@ -103,9 +103,3 @@ bool page_cache_insert(struct address_space *mapping, pgoff_t index, struct page
 	return linked;
 }
 
-/* The slot as the checker sees it: a relaxed read that adds no ordering
- * (so it hides no race from TSan) and leaves no trace. */
-struct page *page_cache_peek(struct mm *mm, unsigned int slot)
-{
-	return __atomic_load_n(&mm->mapping.i_pages.xa_slot[slot], __ATOMIC_RELAXED);
-}

@@ -12,6 +12,15 @@ bool op_is_skipped(const struct cpu_state *cs, const struct op *op)
 	       !cs->handles[op->handle].page;
 }
 
+/* get and alloc: handle h names page now, with the reference op took on
+ * the contract's ledger (a NULL page holds nothing: its ops are skipped
+ * and the end releases nothing of it). */
+static void hold(struct handle *h, struct page *page, int order, const struct op *op)
+{
+	*h = (struct handle){ .page = page, .order = order };
+	contract_apply(&h->owed, op);
+}
+
 /* lookup S and get S h: the variant's lookup; lookup then puts what it
  * found. */
 static void op_lookup(struct cpu_state *cs, const struct op *op)
@@ -27,7 +36,7 @@ static void op_lookup(struct cpu_state *cs, const struct op *op)
 		     (!cs->x->free_running && page_cache_peek(pr_mm, op->slot) != page)))
 		mm_bug(pr_mm, MM_BUG_LOOKUP_STALE, page);
 	if (op->kind == OP_GET) {
-		cs->handles[op->handle] = (struct handle){ .page = page, .refs = page != NULL };
+		hold(&cs->handles[op->handle], page, 0, op);
 		return;
 	}
 	if (page)
@@ -56,7 +65,7 @@ static void op_alloc(struct cpu_state *cs, const struct op *op)
 {
 	struct page *page = alloc_pages(GFP_KERNEL | (op->comp ? __GFP_COMP : 0), op->order);
 
-	cs->handles[op->handle] = (struct handle){ .page = page, .order = op->order, .allocs = 1 };
+	hold(&cs->handles[op->handle], page, op->order, op);
 }
 
 /* ref h and put h: the caller holds a reference, so a count of zero means
@@ -71,7 +80,7 @@ static void op_ref_put(struct cpu_state *cs, const struct op *op)
 	else
 		cs->x->variant->put_page(h->page);
 	cs->claims_ref = false;
-	h->refs += op->kind == OP_REF ? 1 : -1;
+	contract_apply(&h->owed, op);
 }
 
 /* free h: __free_pages with the order h was allocated with. */
@@ -79,7 +88,7 @@ static void op_free(struct cpu_state *cs, const struct op *op)
 {
 	struct handle *h = &cs->handles[op->handle];
 
-	h->allocs--;
+	contract_apply(&h->owed, op);
 	cs->x->variant->free_pages(h->page, (unsigned int)h->order);
 }
 

@@ -166,7 +166,7 @@ struct page *pr_compound_head(const struct page *page)
 
 unsigned int pr_compound_order(const struct page *page)
 {
-	unsigned int order = flags_of(page) >> PG_head & 1 ? __atomic_load_n(&page->order, __ATOMIC_RELAXED) : 0;
+	unsigned int order = page_compound_order(page);
 
 	pr_observe(&order, sizeof(order));
 	return order;
@@ -265,7 +265,7 @@ void pr_bug(const char *what, const struct page *page, const char *file, int lin
 	mm_bug(pr_mm, MM_BUG_BUG, page);
 	if (pr_self)
 		exec_stop_cpu();
-	/* Outside any cpu only the release runs, with 6.2's code. */
+	/* Outside any cpu (the model's own tests) there is no cpu to stop. */
 	fprintf(stderr, "pagerace: %s outside any cpu\n", pr_mm->bug_what);
 	abort();
 }

@@ -29,29 +29,26 @@
  * 11 February 2023: such users "only ever [have] a single 'alloc' and a
  * 'free'"), so only a lookup's speculative reference can pin one, which is
  * the race.  corpus/regressions/test-free-pages.prog writes the other
- * shape by hand.
+ * shape by hand.  The contract's ledger is lang/contract.c's; what comes
+ * out is held to program_check, as syzkaller validates after every
+ * Deserialize: a program that fails it is the decoder's bug, abort().
  */
-#include <string.h>
-
-#include "lang/program.h"
-
-/* The contract's ledger of one handle while decoding. */
-struct ledger {
-	bool live, from_alloc, freed;
-	bool pinless; /* a non-compound block of order > 0: takes no ref */
-	int refs;     /* puts still owed */
-};
+#include "lang/contract.h"
 
 struct decoder {
 	struct program *prog;
-	struct ledger ledger[PR_MAX_CPUS][PR_HANDLES];
+	struct contract_handle ledger[PR_MAX_CPUS][PR_HANDLES];
 	int nhandles[PR_MAX_CPUS];
 };
 
+/* Append op to cpu's ops, on its handle's ledger. */
 static void emit(struct decoder *d, int cpu, struct op op)
 {
-	if (d->prog->nops[cpu] < PR_MAX_OPS)
-		d->prog->ops[cpu][d->prog->nops[cpu]++] = op;
+	if (d->prog->nops[cpu] == PR_MAX_OPS)
+		return;
+	d->prog->ops[cpu][d->prog->nops[cpu]++] = op;
+	if (op_takes_handle(op.kind))
+		contract_apply(&d->ledger[cpu][op.handle], &op);
 }
 
 /* The b-th live handle of cpu, or -1. */
@@ -60,12 +57,12 @@ static int live_handle(struct decoder *d, int cpu, unsigned int b)
 	int live = 0;
 
 	for (int h = 0; h < d->nhandles[cpu]; h++)
-		live += d->ledger[cpu][h].live;
+		live += contract_live(&d->ledger[cpu][h]);
 	if (!live)
 		return -1;
 	b %= (unsigned int)live;
 	for (int h = 0; h < d->nhandles[cpu]; h++)
-		if (d->ledger[cpu][h].live && b-- == 0)
+		if (contract_live(&d->ledger[cpu][h]) && b-- == 0)
 			return h;
 	return -1;
 }
@@ -74,15 +71,10 @@ static int live_handle(struct decoder *d, int cpu, unsigned int b)
  * the allocation is freed already), else the free. */
 static void release(struct decoder *d, int cpu, int h, bool prefer_put)
 {
-	struct ledger *l = &d->ledger[cpu][h];
-	bool put = l->refs > 0 && (prefer_put || !l->from_alloc || l->freed);
+	const struct contract_handle *l = &d->ledger[cpu][h];
+	bool put = l->refs > 0 && (prefer_put || !contract_owes_free(l));
 
 	emit(d, cpu, (struct op){ .kind = put ? OP_PUT : OP_FREE, .handle = (uint8_t)h });
-	if (put)
-		l->refs--;
-	else
-		l->freed = true;
-	l->live = l->refs > 0 || (l->from_alloc && !l->freed);
 }
 
 static void decode_op(struct decoder *d, int ncpus, uint8_t a, uint8_t b)
@@ -95,28 +87,20 @@ static void decode_op(struct decoder *d, int ncpus, uint8_t a, uint8_t b)
 		return;
 	if ((intent == 1 || intent == 4) && d->nhandles[cpu] < PR_HANDLES) {
 		h = d->nhandles[cpu]++;
-		d->ledger[cpu][h] = (struct ledger){ .live = true, .from_alloc = intent == 4,
-						     .refs = intent == 1 };
 		if (intent == 1) {
 			emit(d, cpu, (struct op){ .kind = OP_GET, .slot = slot, .handle = (uint8_t)h });
-		} else {
-			unsigned int order = b & 3, max = order_of(prog->npages);
-			struct op op = { .kind = OP_ALLOC, .order = (uint8_t)(order > max ? max : order),
-					 .handle = (uint8_t)h, .comp = b & 4 };
-
-			d->ledger[cpu][h].pinless = op.order && !op.comp;
-			emit(d, cpu, op);
+		} else { /* order 3 at most: the smallest arena, 8 pages, has it */
+			emit(d, cpu, (struct op){ .kind = OP_ALLOC, .order = b & 3, .handle = (uint8_t)h,
+						  .comp = b & 4 });
 		}
 		return;
 	}
 	if (intent >= 5 && (h = live_handle(d, cpu, b)) >= 0 &&
 	    !(intent == 5 && d->ledger[cpu][h].pinless)) {
-		if (intent == 5) {
+		if (intent == 5)
 			emit(d, cpu, (struct op){ .kind = OP_REF, .handle = (uint8_t)h });
-			d->ledger[cpu][h].refs++;
-		} else {
+		else
 			release(d, cpu, h, intent == 6);
-		}
 		return;
 	}
 	if (intent == 2)
@@ -154,74 +138,5 @@ void program_decode(struct program *prog, const uint8_t *data, size_t len)
 		for (int run = ((data[i] >> 2) & 3) + 1; run > 0 && prog->nschedule < PR_MAX_SCHEDULE; run--)
 			prog->schedule[prog->nschedule++] = (uint8_t)cpu;
 	}
-}
-
-/* ops through the contract's ledger, one per handle; false at the first
- * op that breaks the contract. */
-static bool ledger_scan(const struct op *ops, int nops, struct ledger ledger[PR_HANDLES])
-{
-	memset(ledger, 0, PR_HANDLES * sizeof(*ledger));
-	for (int i = 0; i < nops; i++) {
-		const struct op *op = &ops[i];
-		struct ledger *l = &ledger[op->handle];
-
-		switch (op->kind) {
-		case OP_GET:
-		case OP_ALLOC:
-			if (l->live) /* a handle overwritten while it owes */
-				return false;
-			*l = (struct ledger){ .live = true, .from_alloc = op->kind == OP_ALLOC,
-					      .pinless = op->kind == OP_ALLOC && op->order && !op->comp,
-					      .refs = op->kind == OP_GET };
-			break;
-		case OP_REF:
-			if (!l->live || l->pinless)
-				return false;
-			l->refs++;
-			break;
-		case OP_PUT:
-			if (!l->live || l->refs == 0)
-				return false;
-			l->refs--;
-			break;
-		case OP_FREE:
-			if (!l->live || !l->from_alloc || l->freed)
-				return false;
-			l->freed = true;
-			break;
-		default:
-			continue;
-		}
-		l->live = l->refs > 0 || (l->from_alloc && !l->freed);
-	}
-	return true;
-}
-
-bool ops_keep_contract(const struct op *ops, int nops)
-{
-	struct ledger ledger[PR_HANDLES];
-
-	return ledger_scan(ops, nops, ledger);
-}
-
-int ops_release_owed(struct op *ops, int nops)
-{
-	struct ledger ledger[PR_HANDLES];
-
-	ledger_scan(ops, nops, ledger);
-	for (int h = 0; h < PR_HANDLES; h++) {
-		for (int r = 0; r < ledger[h].refs && nops < PR_MAX_OPS; r++)
-			ops[nops++] = (struct op){ .kind = OP_PUT, .handle = (uint8_t)h };
-		if (ledger[h].from_alloc && !ledger[h].freed && nops < PR_MAX_OPS)
-			ops[nops++] = (struct op){ .kind = OP_FREE, .handle = (uint8_t)h };
-	}
-	return nops;
-}
-
-bool program_keeps_contract(const struct program *prog)
-{
-	for (int c = 0; c < PR_MAX_CPUS; c++)
-		if (!ops_keep_contract(prog->ops[c], prog->nops[c]))
-			return false;
-	return true;
+	program_assert_valid(prog, "the decoder");
 }

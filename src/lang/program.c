@@ -1,6 +1,6 @@
-/* program.c: the text form of a program: a strict parser that validates
- * everything it reads and names the line of each error, and the printer of
- * the canonical form.
+/* program.c: the text form of a program: a strict parser that reads what
+ * a struct program can hold, has program_check judge it, and names the
+ * line of each error; and the printer of the canonical form.
  * Entry points: program_parse, program_print.
  * Includes the variant table only.
  */
@@ -17,9 +17,10 @@ const char *const op_names[NR_OPS] = {
 #define MAX_LINE 4096
 #define MAX_NUMBER 999999999u
 
-/* Where each checked-after-the-fact item was written, for its error. */
+/* Where each item program_check may name was written, for its error (a
+ * cpu's ops are all on its line). */
 struct lines {
-	int pages, slots, cache[64], ops[PR_MAX_CPUS][PR_MAX_OPS], schedule;
+	int pages, slots, cache[64], cpu[PR_MAX_CPUS], schedule;
 };
 
 struct lexer {
@@ -67,7 +68,8 @@ static int word(struct lexer *lx, const char **start)
 	return (int)(lx->p - *start);
 }
 
-static bool number(struct lexer *lx, const char *what, unsigned int *out)
+/* A number up to max: what the program's field can hold. */
+static bool number_upto(struct lexer *lx, const char *what, unsigned int max, unsigned int *out)
 {
 	const char *w;
 	int n = word(lx, &w);
@@ -79,10 +81,25 @@ static bool number(struct lexer *lx, const char *what, unsigned int *out)
 		if (w[i] < '0' || w[i] > '9')
 			return fail(lx, "%s must be a number, not '%.*s'", what, n, w);
 		v = v * 10 + (unsigned)(w[i] - '0');
-		if (v > MAX_NUMBER)
+		if (v > max)
 			return fail(lx, "%s '%.*s' is too big", what, n, w);
 	}
 	*out = (unsigned int)v;
+	return true;
+}
+
+static bool number(struct lexer *lx, const char *what, unsigned int *out)
+{
+	return number_upto(lx, what, MAX_NUMBER, out);
+}
+
+static bool byte_number(struct lexer *lx, const char *what, uint8_t *out)
+{
+	unsigned int v;
+
+	if (!number_upto(lx, what, UINT8_MAX, &v))
+		return false;
+	*out = (uint8_t)v;
 	return true;
 }
 
@@ -115,25 +132,11 @@ static bool line_done(struct lexer *lx, const char *what)
 	return true;
 }
 
-/* A slot of an op; checked against the program's slots once all is read. */
-static bool slot_number(struct lexer *lx, const char *opname, uint8_t *out)
-{
-	unsigned int v;
-
-	if (!number(lx, "a slot", &v))
-		return false;
-	if (v >= MM_MAX_SLOTS)
-		return fail(lx, "%s slot %u out of range 0..%d", opname, v, MM_MAX_SLOTS - 1);
-	*out = (uint8_t)v;
-	return true;
-}
-
 /* One op, up to the next ';' or the end of the line. */
-static bool parse_op(struct lexer *lx, struct op *op, uint32_t *set_handles)
+static bool parse_op(struct lexer *lx, struct op *op)
 {
 	const char *w;
 	int n = word(lx, &w);
-	unsigned int v;
 	int kind = -1;
 
 	for (int k = 0; k < NR_OPS; k++)
@@ -145,23 +148,16 @@ static bool parse_op(struct lexer *lx, struct op *op, uint32_t *set_handles)
 	op->kind = (uint8_t)kind;
 	switch (kind) {
 	case OP_LOOKUP: case OP_REMOVE: case OP_ADD:
-		if (!slot_number(lx, op_names[kind], &op->slot))
+		if (!byte_number(lx, "a slot", &op->slot))
 			return false;
 		break;
 	case OP_GET:
-		if (!slot_number(lx, "get", &op->slot) || !handle(lx, "get", &op->handle))
+		if (!byte_number(lx, "a slot", &op->slot) || !handle(lx, "get", &op->handle))
 			return false;
-		*set_handles |= 1u << op->handle;
 		break;
 	case OP_ALLOC:
-		if (!number(lx, "an order", &v))
+		if (!byte_number(lx, "an order", &op->order) || !handle(lx, "alloc", &op->handle))
 			return false;
-		if (v > MM_MAX_ORDER)
-			return fail(lx, "alloc order %u out of range 0..%d", v, MM_MAX_ORDER);
-		op->order = (uint8_t)v;
-		if (!handle(lx, "alloc", &op->handle))
-			return false;
-		*set_handles |= 1u << op->handle;
 		n = word(lx, &w);
 		if (n == 4 && !memcmp(w, "comp", 4))
 			op->comp = true;
@@ -171,9 +167,6 @@ static bool parse_op(struct lexer *lx, struct op *op, uint32_t *set_handles)
 	default: /* ref, put, free */
 		if (!handle(lx, op_names[kind], &op->handle))
 			return false;
-		if (!(*set_handles >> op->handle & 1))
-			return fail(lx, "handle '%c' is never set (by alloc or get) before this %s",
-				    'a' + op->handle, op_names[kind]);
 	}
 	skip_space(lx);
 	if (lx->p < lx->end && *lx->p != ';')
@@ -184,7 +177,6 @@ static bool parse_op(struct lexer *lx, struct op *op, uint32_t *set_handles)
 static bool parse_cpu(struct lexer *lx, struct program *prog, struct lines *at)
 {
 	unsigned int cpu;
-	uint32_t set_handles = 0;
 
 	if (!number(lx, "a cpu number", &cpu))
 		return false;
@@ -193,6 +185,7 @@ static bool parse_cpu(struct lexer *lx, struct program *prog, struct lines *at)
 	if (prog->cpus >> cpu & 1)
 		return fail(lx, "cpu %u is named twice", cpu);
 	prog->cpus |= (uint8_t)(1u << cpu);
+	at->cpu[cpu] = lx->line;
 	if (!expect_char(lx, ':', "the cpu number"))
 		return false;
 	while (!at_end(lx)) {
@@ -202,8 +195,7 @@ static bool parse_cpu(struct lexer *lx, struct program *prog, struct lines *at)
 		}
 		if (prog->nops[cpu] == PR_MAX_OPS)
 			return fail(lx, "cpu %u has more than %d ops", cpu, PR_MAX_OPS);
-		at->ops[cpu][prog->nops[cpu]] = lx->line;
-		if (!parse_op(lx, &prog->ops[cpu][prog->nops[cpu]], &set_handles))
+		if (!parse_op(lx, &prog->ops[cpu][prog->nops[cpu]]))
 			return false;
 		prog->nops[cpu]++;
 	}
@@ -212,21 +204,17 @@ static bool parse_cpu(struct lexer *lx, struct program *prog, struct lines *at)
 
 static bool parse_schedule(struct lexer *lx, struct program *prog, struct lines *at)
 {
-	unsigned int cpu;
-
 	if (at->schedule)
 		return fail(lx, "second schedule line (the first is line %d)", at->schedule);
 	at->schedule = lx->line;
 	if (!expect_char(lx, ':', "schedule"))
 		return false;
 	while (!at_end(lx)) {
-		if (!number(lx, "a cpu number", &cpu))
-			return false;
-		if (cpu >= PR_MAX_CPUS)
-			return fail(lx, "schedule names cpu %u, out of range 0..%d", cpu, PR_MAX_CPUS - 1);
 		if (prog->nschedule == PR_MAX_SCHEDULE)
 			return fail(lx, "schedule longer than %d steps", PR_MAX_SCHEDULE);
-		prog->schedule[prog->nschedule++] = (uint8_t)cpu;
+		if (!byte_number(lx, "a cpu number", &prog->schedule[prog->nschedule]))
+			return false;
+		prog->nschedule++;
 	}
 	return true;
 }
@@ -260,19 +248,13 @@ static bool parse_line(struct lexer *lx, struct program *prog, struct lines *at,
 		return line_done(lx, "the variant");
 	}
 	if (IS("pages")) {
-		if (!set_once(lx, &at->pages, "pages") || !number(lx, "the number of pages", &v))
+		if (!set_once(lx, &at->pages, "pages") || !number(lx, "the number of pages", &prog->npages))
 			return false;
-		if (v < 4 || v > MM_MAX_PAGES || (v & (v - 1)))
-			return fail(lx, "pages %u must be a power of two from 4 to %d", v, MM_MAX_PAGES);
-		prog->npages = v;
 		return line_done(lx, "pages");
 	}
 	if (IS("slots")) {
-		if (!set_once(lx, &at->slots, "slots") || !number(lx, "the number of slots", &v))
+		if (!set_once(lx, &at->slots, "slots") || !number(lx, "the number of slots", &prog->nslots))
 			return false;
-		if (v < 1 || v > MM_MAX_SLOTS)
-			return fail(lx, "slots %u out of range 1..%d", v, MM_MAX_SLOTS);
-		prog->nslots = v;
 		return line_done(lx, "slots");
 	}
 	if (IS("cache")) {
@@ -298,45 +280,29 @@ static bool parse_line(struct lexer *lx, struct program *prog, struct lines *at,
 	return fail(lx, "unknown directive '%.*s'", n, w);
 }
 
-/* What can only be checked once the whole text is read: slots and orders
- * against the sizes, the schedule against the cpus. */
-static bool validate(struct lexer *lx, const struct program *prog, const struct lines *at)
+/* program_check's verdict, its error at the line that wrote what it names. */
+static bool check_at_lines(const struct program *prog, const struct lines *at, struct parse_error *err)
 {
-	unsigned int max_order = order_of(prog->npages);
-	int ncached = 0;
-
-	for (unsigned int s = 0; s < MM_MAX_SLOTS; s++) {
-		if (!(prog->cache >> s & 1))
-			continue;
-		lx->line = at->cache[s];
-		if (s >= prog->nslots)
-			return fail(lx, "cache slot %u out of range: the program has %u slots", s, prog->nslots);
-		if ((unsigned int)++ncached > prog->npages)
-			return fail(lx, "cache needs %d pages but there are %u", ncached, prog->npages);
+	if (program_check(prog, err))
+		return true;
+	switch (err->part) {
+	case PART_PAGES:
+		err->line = at->pages;
+		break;
+	case PART_SLOTS:
+		err->line = at->slots;
+		break;
+	case PART_CACHE:
+		err->line = at->cache[err->item];
+		break;
+	case PART_OP:
+		err->line = at->cpu[err->cpu];
+		break;
+	case PART_SCHEDULE:
+		err->line = at->schedule;
+		break;
 	}
-	for (int c = 0; c < PR_MAX_CPUS; c++) {
-		for (int i = 0; i < prog->nops[c]; i++) {
-			const struct op *op = &prog->ops[c][i];
-
-			lx->line = at->ops[c][i];
-			if ((op->kind == OP_LOOKUP || op->kind == OP_GET || op->kind == OP_REMOVE ||
-			     op->kind == OP_ADD) && op->slot >= prog->nslots)
-				return fail(lx, "%s slot %u out of range: the program has %u slots",
-					    op_names[op->kind], op->slot, prog->nslots);
-			if (op->kind == OP_ALLOC && op->order > max_order)
-				return fail(lx, "alloc order %u out of range 0..%u for %u pages", op->order,
-					    max_order, prog->npages);
-		}
-	}
-	lx->line = at->schedule;
-	for (int i = 0; i < prog->nschedule; i++)
-		if (!(prog->cpus >> prog->schedule[i] & 1))
-			return fail(lx, "schedule names cpu %u, which the program lacks", prog->schedule[i]);
-	if (!prog->cpus) {
-		lx->line = 0;
-		return fail(lx, "no cpu line: the program runs nothing");
-	}
-	return true;
+	return false;
 }
 
 void program_init(struct program *prog)
@@ -380,7 +346,7 @@ bool program_parse(struct program *prog, const char *text, size_t len, struct pa
 			return false;
 		p = nl ? nl + 1 : end;
 	}
-	return validate(&lx, prog, &at);
+	return check_at_lines(prog, &at, err);
 }
 
 unsigned int order_of(unsigned int npages)

@@ -1,6 +1,6 @@
 /* program.h: a scenario as data: the cpus' ops, the starting cache, and the
  * schedule; its text form (parse and print).
- * Entry points: program_parse, program_print.
+ * Entry points: program_parse, program_print, program_check.
  * Includes the variant table only (to name variants).
  *
  * The text form, one directive a line, '#' to the end of a line a comment:
@@ -32,6 +32,17 @@ enum op_kind { OP_LOOKUP, OP_GET, OP_REMOVE, OP_ADD, OP_ALLOC, OP_REF, OP_PUT, O
 
 extern const char *const op_names[NR_OPS];
 
+static inline bool op_takes_slot(int kind)
+{
+	return kind == OP_LOOKUP || kind == OP_GET || kind == OP_REMOVE || kind == OP_ADD;
+}
+
+static inline bool op_takes_handle(int kind)
+{
+	return kind == OP_GET || kind == OP_ALLOC || kind == OP_REF || kind == OP_PUT || kind == OP_FREE;
+}
+
+/* The fields an op's kind does not take are ignored (and printed by none). */
 struct op {
 	uint8_t kind;   /* enum op_kind */
 	uint8_t slot;   /* lookup, get, remove, add */
@@ -51,40 +62,46 @@ struct program {
 	uint8_t schedule[PR_MAX_SCHEDULE];
 };
 
+/* What a program_check error is about, for the parser to name its line. */
+enum program_part { PART_PROGRAM, PART_PAGES, PART_SLOTS, PART_CACHE, PART_OP, PART_SCHEDULE };
+
 struct parse_error {
 	int line; /* 0: the program as a whole */
 	char msg[160];
+	int part;      /* program_check: enum program_part */
+	int cpu, item; /* PART_OP: cpu and op index; PART_CACHE: item is the slot */
 };
 
 void program_init(struct program *prog);
 
-/* Strict: the first error found is reported in err: errors of a line in
- * text order, then those that need the whole program (slots and orders
- * against the sizes, the schedule against the cpus).  Comments may hold
- * any bytes; elsewhere only printable ASCII, tabs and CR LF endings. */
+/* Strict: the first error found is reported in err: the text's own errors
+ * (an unknown word, a number the program cannot hold) in text order, then
+ * program_check's, at the line that wrote what it names.  Comments may
+ * hold any bytes; elsewhere only printable ASCII, tabs and CR LF endings. */
 bool program_parse(struct program *prog, const char *text, size_t len, struct parse_error *err);
+
+/* validate.c: every rule of a valid program, the one home of them: the
+ * sizes, the cache within them, the cpus and their ops (kinds, slots,
+ * orders, handles set by get or alloc before ref, put or free), the
+ * schedule naming only the program's cpus.  The parser, the decoder, the
+ * minimizer and explore's generator all ask it.  False with the first
+ * rule broken in err (line 0; part, cpu and item say where); err is left
+ * alone when the program is valid. */
+bool program_check(const struct program *prog, struct parse_error *err);
+
+/* For programs pagerace builds itself (the decoder, explore): one that
+ * fails program_check is pagerace's bug, said with who built it, then
+ * abort(). */
+void program_assert_valid(const struct program *prog, const char *who);
 
 /* The canonical text form; program_parse reads it back to the same program. */
 void program_print(FILE *out, const struct program *prog);
 
 unsigned int order_of(unsigned int npages);
 
-/* decode.c: the binary form; total: any bytes give a valid program. */
+/* decode.c: the binary form; total: any bytes give a valid program that
+ * keeps the contract (lang/contract.h). */
 void program_decode(struct program *prog, const uint8_t *data, size_t len);
-
-/* The kernel API's contract, as the decoder keeps it: a handle from alloc
- * is released by one free plus one put per ref, a handle from get by one
- * put per reference, nothing touches a handle after its last release
- * (handles a program never releases are released at the end), and no ref
- * is taken on a non-compound block of order > 0 by its owner. */
-bool program_keeps_contract(const struct program *prog);
-
-/* The same for one cpu's ops (a prefix keeps it if no op breaks it). */
-bool ops_keep_contract(const struct op *ops, int nops);
-
-/* Append what ops still owe, handle by handle: a put per ref, then the
- * free; at most PR_MAX_OPS ops in all.  Returns the new count. */
-int ops_release_owed(struct op *ops, int nops);
 
 /* Text or bytes?  Text has no control bytes but tab, CR and LF, and a
  * directive or a comment at the start of some line; anything else is the

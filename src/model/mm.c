@@ -1,6 +1,6 @@
 /* mm.c: the machine as a whole: setting it up, resetting it between
  * executions, and the first bug the model found.
- * Entry points: mm_init, mm_reset, mm_bug.
+ * Entry points: mm_init, mm_reset, mm_bug, page_cache_peek, page_cache_take.
  * Never includes anything of pagerace above the model.
  */
 #include <string.h>
@@ -64,4 +64,16 @@ int mm_first_bug(struct mm *mm, int *pfn)
 {
 	*pfn = load(&mm->bug_pfn);
 	return load(&mm->bug);
+}
+
+/* Relaxed: they add no ordering between cpus, so they hide no race from
+ * TSan; the executor's page_cache_delete takes its point first. */
+struct page *page_cache_peek(struct mm *mm, unsigned int slot)
+{
+	return __atomic_load_n(&mm->mapping.i_pages.xa_slot[slot], __ATOMIC_RELAXED);
+}
+
+struct page *page_cache_take(struct address_space *mapping, pgoff_t index)
+{
+	return __atomic_exchange_n(&mapping->i_pages.xa_slot[index], NULL, __ATOMIC_ACQ_REL);
 }

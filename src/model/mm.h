@@ -116,6 +116,14 @@ static inline int page_count_raw(const struct page *page)
 	return __atomic_load_n(&page->_refcount.counter, __ATOMIC_RELAXED);
 }
 
+/* The order of the compound the page heads (0: no compound head), as
+ * compound_order reads it. */
+static inline unsigned int page_compound_order(const struct page *page)
+{
+	return __atomic_load_n(&page->flags, __ATOMIC_ACQUIRE) >> PG_head & 1
+		       ? __atomic_load_n(&page->order, __ATOMIC_RELAXED) : 0;
+}
+
 /* mm.c */
 void mm_init(struct mm *mm, unsigned int npages, unsigned int nslots);
 void mm_reset(struct mm *mm);
@@ -131,5 +139,14 @@ bool page_is_free(struct mm *mm, const struct page *page);
 void pages_free_map(struct mm *mm, bool *free);
 int nr_free_pages(struct mm *mm);
 bool buddy_is_valid(struct mm *mm, char *why, int whylen);
+/* One reference dropped the correct way, outside any cpu (no point, no
+ * trace): the count goes down by one and at zero the block of order goes
+ * back.  At zero already: a refcount underflow, reported. */
+void page_ref_release(struct mm *mm, struct page *page, unsigned int order);
+
+/* A slot as the checker sees it, and emptied (what it held, whose
+ * reference passes to the caller); neither takes a scheduling point. */
+struct page *page_cache_peek(struct mm *mm, unsigned int slot);
+struct page *page_cache_take(struct address_space *mapping, pgoff_t index);
 
 #endif

@@ -1,7 +1,8 @@
 /* page_alloc.c: the buddy allocator of the zone: buddy_alloc splits,
  * buddy_free merges, buddy_is_valid recounts the free lists.  The shim's
  * alloc_pages and free paths (primitives.c) are built on them.
- * Entry points: buddy_alloc, buddy_free, page_is_free, buddy_is_valid.
+ * Entry points: buddy_alloc, buddy_free, page_ref_release, page_is_free,
+ * buddy_is_valid.
  * Never includes anything of pagerace above the model.
  *
  * All of it runs under zone->lock, as the kernel's rmqueue and
@@ -152,6 +153,16 @@ void buddy_free(struct mm *mm, struct page *page, unsigned int order, int *lo, i
 	add_to_free_list(mm, pfn, order);
 out:
 	pthread_mutex_unlock(&mm->zone.lock);
+}
+
+void page_ref_release(struct mm *mm, struct page *page, unsigned int order)
+{
+	int old = __atomic_fetch_add(&page->_refcount.counter, -1, __ATOMIC_SEQ_CST), lo, hi;
+
+	if (old <= 0)
+		mm_bug(mm, MM_BUG_REFCOUNT_UNDERFLOW, page);
+	else if (old == 1)
+		buddy_free(mm, page, order, &lo, &hi);
 }
 
 void pages_free_map(struct mm *mm, bool *free)

@@ -45,6 +45,7 @@ part harness sh tests/harness.sh
 part unit build/test-unit
 part cli sh tests/cli.sh build/pagerace
 part variants sh tests/variants.sh build/pagerace
+part variants-deep sh tests/variants.sh build/pagerace deep
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 part asan-unit build/asan/test-unit
 part asan-cli sh tests/cli.sh build/asan/pagerace

@@ -1,11 +1,14 @@
 #!/bin/sh
-# variants.sh BIN: kernel variants as plug-in files (kernel-shaped C against
-# shim/).  Broken files get a clear message (the file and line, or the cpu,
-# op and step their code failed in) and status 2; the examples' bugs are
-# found by explore on the story programs with the fewest preemptions they
-# need (and not with one fewer), the correct ones are clean.
-# Ends with "variants: N passed, N failed".
-bin=${1:?usage: variants.sh path/to/pagerace}
+# variants.sh BIN [deep]: kernel variants as plug-in files (kernel-shaped C
+# against shim/).  Broken files get a clear message (the file and line, or
+# the cpu, op and step their code failed in) and status 2; the examples'
+# bugs are found by explore on the story programs with the fewest
+# preemptions they need (and not with one fewer).  With deep (make check's
+# variants-deep part, a minute of explore), only this: the correct ones are
+# clean at 8 preemptions and on every small program.
+# Ends with "variants: N passed, N failed" ("variants-deep: ..." for deep).
+bin=${1:?usage: variants.sh path/to/pagerace [deep]}
+part=variants${2:+-$2}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 pass=0 fail=0
@@ -31,7 +34,7 @@ expect() {
 		if [ "$got" = "$want" ] && grep -qE -- "$pattern" "$tmp/out.$n"; then
 			echo pass >"$tmp/case.$n"
 		else
-			echo "FAIL variants: $* exited $got (want $want), no '$pattern': $(tail -3 "$tmp/out.$n")" \
+			echo "FAIL $part: $* exited $got (want $want), no '$pattern': $(tail -3 "$tmp/out.$n")" \
 				>"$tmp/case.$n"
 		fi
 	) &
@@ -42,6 +45,7 @@ expect() {
 	fi
 }
 
+if [ -z "$2" ]; then
 # Bad input: each is status 2 with a message that says what is wrong.
 expect 2 'does-not-compile.c:8:[0-9]+: error' check-variant $bad/does-not-compile.c
 expect 2 'does-not-compile.c: the variant does not compile' check-variant $bad/does-not-compile.c
@@ -127,7 +131,7 @@ expect 0 "$clean" explore --variant-file $ex/lookup-no-recheck.c --preemptions 1
 expect 1 'lookup-get-page.c:[0-9]+  get_page\(p0\) 0->1 !! use-after-free' \
 	explore --variant-file $ex/lookup-get-page.c --preemptions 1 --out "$tmp" "$story"
 expect 0 "$clean" explore --variant-file $ex/lookup-get-page.c --preemptions 0 --out "$tmp" "$story"
-
+else
 # The correct ones: clean on both story programs at 8 preemptions, and on
 # every program of 2 cpus and 2 ops at 2.
 for f in free-pages-6.2 codetag-0ae0227fa31d find-get-entry-5.x filemap-get-entry-6.x; do
@@ -137,6 +141,7 @@ for f in free-pages-6.2 codetag-0ae0227fa31d find-get-entry-5.x filemap-get-entr
 	expect 0 "$clean" explore --all-programs --cpus 2 --ops 2 --preemptions 2 --out "$tmp" --variant-file $ex/$f.c
 done
 expect 0 "$clean" explore --variant v6.2 --preemptions 8 --out "$tmp" "$story"
+fi
 
 wait
 i=1
@@ -145,9 +150,9 @@ while [ $i -le $n ]; do
 		pass=$((pass + 1))
 	else
 		fail=$((fail + 1))
-		cat "$tmp/case.$i" 2>/dev/null || echo "FAIL variants: case $i left no outcome"
+		cat "$tmp/case.$i" 2>/dev/null || echo "FAIL $part: case $i left no outcome"
 	fi
 	i=$((i + 1))
 done
-echo "variants: $pass passed, $fail failed"
+echo "$part: $pass passed, $fail failed"
 [ $fail = 0 ]

@@ -132,6 +132,19 @@ TEST(pct_finds_the_two_cpu_story)
 	struct pct_strategy p;
 	int plain, tries = 0;
 
+	/* The paper's rule by hand: the runner drops after it takes the
+	 * change point's step, below every initial priority. */
+	pct_init(&p, 7);
+	pct_start(&p, 2, 10);
+	p.prio[0] = 9, p.prio[1] = 8, p.change[0] = 2;
+	for (int step = 0, cur = -1; step < 5; step++) {
+		int next = p.s.next_cpu(&p.s, 3, cur, step);
+
+		CHECK(next == (step < 3 ? 0 : 1), "step %d by cpu %d", step, next);
+		cur = next;
+	}
+	CHECK_EQ(p.prio[0], 0);
+
 	if (!parse(&prog, story))
 		return;
 	exec_run(x, &prog, variants[VARIANT_V5_9]);

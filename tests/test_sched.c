@@ -85,35 +85,48 @@ TEST(replay_follows_the_schedule)
 	CHECK_STREQ(taken(), "0 1 1 1 0 0 1 0 0");
 }
 
-/* Random: uniform among the runnable cpus only; the same seed, the same
- * schedules; another seed, others (seeds are made odd: 42 is 43). */
+/* Random: without step counts uniform among the runnable cpus only; with
+ * them in proportion to the steps left (3 of 4 interleavings of 3 steps
+ * and 1 begin with the 3); the same seed, the same schedules; another
+ * seed, others (seeds are made odd: 42 is 43). */
 TEST(random_repeats_by_seed)
 {
 	static struct program prog;
 	static char first[20][64];
 	struct random_strategy r;
-	int hits[SCHED_MAX_CPUS] = { 0 }, differ = 0;
+	int hits[SCHED_MAX_CPUS] = { 0 }, differ = 0, first_cpu0 = 0;
 
 	random_init(&r, 5);
 	for (int i = 0; i < 800; i++)
 		hits[r.s.next_cpu(&r.s, 0x25, 0, i)]++;
 	CHECK(hits[0] > 200 && hits[2] > 200 && hits[5] > 200 && hits[0] + hits[2] + hits[5] == 800,
 	      "cpus 0, 2, 5 drawn %d, %d, %d times of 800", hits[0], hits[2], hits[5]);
+	for (int i = 0; i < 4000; i++) {
+		random_start(&r, (const int[SCHED_MAX_CPUS]){ 3, 1 });
+		first_cpu0 += r.s.next_cpu(&r.s, 3, -1, 0) == 0;
+	}
+	CHECK(first_cpu0 > 2800 && first_cpu0 < 3200, "cpu 0 of steps 3 and 1 first %d times of 4000", first_cpu0);
+	/* Past its count a runnable cpu is still drawn. */
+	random_start(&r, (const int[SCHED_MAX_CPUS]){ 1, 0 });
+	CHECK_EQ(r.s.next_cpu(&r.s, 2, 0, 1), 1);
 
 	if (!parse(&prog, story))
 		return;
 	random_init(&r, 42);
 	for (int i = 0; i < 20; i++) {
+		random_start(&r, NULL);
 		exec_run_strategy(x, &prog, variants[VARIANT_V6_2], &r.s);
 		snprintf(first[i], sizeof(first[i]), "%s", taken());
 	}
 	random_init(&r, 42);
 	for (int i = 0; i < 20; i++) {
+		random_start(&r, NULL);
 		exec_run_strategy(x, &prog, variants[VARIANT_V6_2], &r.s);
 		CHECK(!strcmp(first[i], taken()), "run %d: %s, then %s", i, first[i], taken());
 	}
 	random_init(&r, 1000);
 	for (int i = 0; i < 20; i++) {
+		random_start(&r, NULL);
 		exec_run_strategy(x, &prog, variants[VARIANT_V6_2], &r.s);
 		differ += strcmp(first[i], taken()) != 0;
 	}

@@ -3,8 +3,9 @@
  * choosing online, until one violates.
  * Entry point: hunt.
  *
- * PCT needs the number of steps k; it is taken from a plain run.  Its
- * depth d cycles over 1..5, so every depth gets its share.
+ * Both take what they must know before a run from a plain run: the walk
+ * each cpu's steps, PCT their sum k.  PCT's depth d cycles over 1..5, so
+ * every depth gets its share.
  */
 #include <string.h>
 #include <time.h>
@@ -19,13 +20,18 @@ static double now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* The steps of a plain run: prog with its schedule dropped. */
-static int plain_steps(struct exec *x, const struct program *prog, const struct variant *v)
+/* The steps each cpu takes in a plain run (prog with its schedule
+ * dropped), and their sum. */
+static int plain_steps(struct exec *x, const struct program *prog, const struct variant *v,
+		       int steps[SCHED_MAX_CPUS])
 {
 	struct program plain = *prog;
 
 	plain.nschedule = 0;
 	exec_run(x, &plain, v);
+	memset(steps, 0, SCHED_MAX_CPUS * sizeof(int));
+	for (int i = 0; i < x->nsteps; i++)
+		steps[x->trace[i].cpu]++;
 	return x->nsteps;
 }
 
@@ -44,7 +50,7 @@ void hunt(struct exec *x, struct program *prog, const struct hunt_options *o,
 	struct pct_strategy pct;
 	struct sched_strategy *strategy = o->pct ? &pct.s : &walk.s;
 	double start = now();
-	int steps = o->pct ? plain_steps(x, prog, o->variant) : 0;
+	int steps[SCHED_MAX_CPUS], total = plain_steps(x, prog, o->variant, steps);
 
 	random_init(&walk, o->seed);
 	pct_init(&pct, o->seed);
@@ -52,7 +58,9 @@ void hunt(struct exec *x, struct program *prog, const struct hunt_options *o,
 	do {
 		for (int i = 0; i < 64; i++) {
 			if (o->pct)
-				pct_start(&pct, 1 + (int)(r->tries % 5), steps);
+				pct_start(&pct, 1 + (int)(r->tries % 5), total);
+			else
+				random_start(&walk, steps);
 			r->tries++;
 			exec_run_strategy(x, prog, o->variant, strategy);
 			if (x->verdict.kind != VERDICT_OK) {

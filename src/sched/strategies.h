@@ -36,15 +36,19 @@ void replay_init(struct replay_strategy *r, const uint8_t *schedule, int len);
  * (the prefix rule, dfs's too). */
 int replay_follow(struct replay_strategy *r, uint32_t runnable);
 
-/* random.c: each step by a cpu drawn uniformly among the runnable ones,
- * as Shuttle's RandomScheduler; executions continue one stream, so the
- * same seed gives the same schedules. */
+/* random.c: each step by a runnable cpu drawn in proportion to the steps
+ * it has left, which makes every interleaving equally likely; executions
+ * continue one stream, so the same seed gives the same schedules. */
 struct random_strategy {
 	struct sched_strategy s;
-	uint64_t rng; /* SCHED_GET/SET */
+	uint64_t rng;                /* SCHED_GET/SET */
+	int left[SCHED_MAX_CPUS];    /* each cpu's steps still expected; SCHED_GET/SET */
 };
 
 void random_init(struct random_strategy *r, uint64_t seed);
+/* Before each execution: each cpu's expected steps (a plain run's), or
+ * NULL: a uniform draw among the runnable cpus. */
+void random_start(struct random_strategy *r, const int steps[SCHED_MAX_CPUS]);
 
 /* pct.c: PCT of depth d (Burckhardt et al., ASPLOS 2010), chosen online. */
 #define PCT_MAX_DEPTH 8

@@ -106,6 +106,16 @@ TEST(random_repeats_by_seed)
 		first_cpu0 += r.s.next_cpu(&r.s, 3, -1, 0) == 0;
 	}
 	CHECK(first_cpu0 > 2800 && first_cpu0 < 3200, "cpu 0 of steps 3 and 1 first %d times of 4000", first_cpu0);
+	/* A step taken is a step less: after cpu 0's first of 2 steps, 1 to
+	 * cpu 1's 2. */
+	first_cpu0 = 0;
+	for (int i = 0; i < 6000; i++) {
+		random_start(&r, (const int[SCHED_MAX_CPUS]){ 2, 2 });
+		r.s.next_cpu(&r.s, 3, -1, 0);
+		first_cpu0 += r.s.next_cpu(&r.s, 3, 0, 1) == 0;
+	}
+	CHECK(first_cpu0 > 1800 && first_cpu0 < 2200, "cpu 0 with 1 step left of 3 drawn %d times of 6000",
+	      first_cpu0);
 	/* Past its count a runnable cpu is still drawn. */
 	random_start(&r, (const int[SCHED_MAX_CPUS]){ 1, 0 });
 	CHECK_EQ(r.s.next_cpu(&r.s, 2, 0, 1), 1);

@@ -187,11 +187,12 @@ bool sched_step_end(int k, enum sched_status st, bool took_step)
 }
 
 /* A fault in kernel code is reported from the faulting cpu's thread, so
- * each thread has a stack of its own for the signal handler. */
-static void alt_stack(int k)
+ * each thread, serialized or free-running, has a stack of its own for the
+ * signal handler. */
+static void alt_stack(int k, bool free_running)
 {
-	static char stacks[SCHED_MAX_CPUS][64 * 1024];
-	stack_t ss = { .ss_sp = stacks[k], .ss_size = sizeof(stacks[k]) };
+	static char stacks[2][SCHED_MAX_CPUS][64 * 1024];
+	stack_t ss = { .ss_sp = stacks[free_running][k], .ss_size = sizeof(stacks[0][k]) };
 
 	sigaltstack(&ss, NULL);
 }
@@ -202,7 +203,7 @@ static void *worker(void *arg)
 	const struct sched_plan *plan;
 
 	pin_self();
-	alt_stack(k);
+	alt_stack(k, false);
 	for (;;) {
 		if (!holding)
 			baton_take(&pool.baton[k]);
@@ -225,7 +226,7 @@ static void *free_worker(void *arg)
 	const struct sched_plan *plan;
 
 	pthread_setaffinity_np(pthread_self(), sizeof(pool.given), &pool.given);
-	alt_stack(k);
+	alt_stack(k, true);
 	for (;;) {
 		baton_take(&pool.go[k]);
 		my_gen = __atomic_load_n(&pool.gen, __ATOMIC_ACQUIRE);

@@ -81,6 +81,63 @@ expect 0 'cut: --max-schedules 5' -- explore --variant v6.2 --preemptions 3 --ma
 expect 2 '--all-programs takes no FILE' -- explore --all-programs "$story"
 expect 2 '--cpus takes a whole number from 1 to 8' -- explore --all-programs --cpus 9
 
+# The result: line (src/cli/main.c; the README's "The result line"): the last line
+# of stdout, every key of its command present, in order, with its value.
+# result STATUS REGEX -- ARGS: the last line of stdout must be REGEX, whole.
+result() {
+	want=$1 pattern=$2
+	shift 3
+	timeout 20 "$bin" "$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	last=$(tail -1 "$tmp/out")
+	if [ "$got" != "$want" ]; then
+		bad "$* exited $got, not $want: $(head -c 300 "$tmp/err")"
+	elif ! printf '%s\n' "$last" | grep -qEx -- "$pattern"; then
+		bad "$*: last line '$last' is not '$pattern'"
+	else
+		ok
+	fi
+}
+# value KEY: KEY's value in the last result: line, %20 back to a space.
+value() { printf '%s\n' "$last" | tr ' ' '\n' | sed -n "s/^$1=//p" | sed 's/%20/ /g'; }
+hex='[0-9a-f]{8}'
+num='[0-9]+'
+secs='[0-9]+\.[0-9]{3}'
+minimized="ops_before=4 ops_after=4 preempt_before=3 preempt_after=3 minimize_runs=[1-9][0-9]* minimize_ms=[0-9]+\.[0-9]"
+mkdir -p "$tmp/a dir"
+odir=$(printf '%s' "$tmp/a dir" | sed 's/ /%20/g')
+result 1 'result: cmd=replay variant=v5.9 verdict=lost-pages count=3' -- replay --variant v5.9 "$story"
+result 1 'result: cmd=replay variant=v5.10 verdict=double-free' -- \
+	replay --variant v5.10 corpus/regressions/cve-2023-52739-compound.prog
+result 0 'result: cmd=replay variant=v6.2 verdict=ok' -- replay "$story"
+result 0 "result: cmd=minimize variant=v5.9 verdict=lost-pages count=3 story=$odir/v5\.9-lost-pages-$hex\.prog signature=lost-pages-$hex $minimized" -- \
+	minimize --variant v5.9 --out "$tmp/a dir" "$story"
+kept=$(value story)
+if [ -f "$kept" ] && grep -q "^signature: $(value signature)$" "$tmp/out" &&
+	"$bin" replay --variant v5.9 "$kept" | tail -1 | grep -qx 'result: cmd=replay variant=v5.9 verdict=lost-pages count=3'; then
+	ok
+else
+	bad "minimize's story=$kept is no story that replays to its verdict, or signature= is not the printed one"
+fi
+result 1 'result: cmd=minimize variant=v6.2 verdict=ok' -- minimize --out "$tmp" "$story"
+result 1 "result: cmd=hunt variant=v5.9 verdict=lost-pages count=3 tries=[1-9][0-9]* seconds=$secs story=$odir/v5\.9-lost-pages-$hex\.prog signature=lost-pages-$hex $minimized" -- \
+	hunt --variant v5.9 --seconds 10 --seed 3 --out "$tmp/a dir" "$story"
+result 0 "result: cmd=hunt variant=v6.2 verdict=ok tries=[1-9][0-9]* seconds=$secs" -- \
+	hunt --variant v6.2 --seconds 0.3 --seed 1 --out "$tmp" "$story"
+result 0 "result: cmd=stress variant=v6.2 verdict=ok tries=[1-9][0-9]* seconds=$secs" -- stress --seconds 0.2 "$story"
+printf 'cpu 0: alloc 0 a; free a; free a\n' >"$tmp/twice.prog"
+result 1 "result: cmd=stress variant=v6.2 verdict=refcount-underflow tries=1 seconds=$secs" -- stress --seconds 1 "$tmp/twice.prog"
+result 0 "result: cmd=explore variant=v5.9 verdict=ok schedules=17 violations=0 pruned=$num" -- \
+	explore --variant v5.9 --preemptions 2 "$story"
+result 1 "result: cmd=explore variant=v5.9 verdict=lost-pages count=3 story=$odir/v5\.9-lost-pages-$hex\.prog signature=lost-pages-$hex schedules=$num violations=[1-9][0-9]* pruned=$num" -- \
+	explore --variant v5.9 --preemptions 3 --out "$tmp/a dir" "$story"
+[ -f "$(value story)" ] && ok || bad "explore's story=$(value story) is not there"
+result 0 "result: cmd=explore variant=v6.2 verdict=ok schedules=$num violations=0 pruned=$num" -- \
+	explore --all-programs --cpus 1 --ops 1
+# Bad usage reports no outcome: no result: line.
+result 2 '' -- replay "$tmp/missing.prog"
+result 2 '' -- minimize --out "$tmp/missing-dir" --variant v5.9 "$story"
+
 # Random bytes: a clear refusal (2) or a verdict (0, 1); never a signal
 # or a hang.
 i=0

@@ -1,10 +1,25 @@
 /* main.c: the command line: pagerace replay | show | minimize | hunt | stress |
- * explore.
+ * explore | check-variant.
  * Entry point: main.  Sits on top of everything; nothing includes it.
  *
  * Exit status: 0 ok, 1 a violation, 2 bad usage or a bad program.
+ *
+ * Every command that reports an outcome (replay, minimize, hunt, stress,
+ * explore) ends its stdout with one line for scripts, after the human
+ * output, keys in this order, each present only when it applies:
+ *   result: cmd=NAME variant=NAME verdict=KIND [count=N] [tries=N]
+ *     [seconds=F] [story=PATH] [signature=SIG] [ops_before=N ops_after=N
+ *     preempt_before=N preempt_after=N minimize_runs=N minimize_ms=F]
+ *     [schedules=N violations=N pruned=N]
+ * verdict=ok when there is none; count is lost-pages' N; tries and seconds
+ * are hunt's schedules or stress's rounds; story and signature come with a
+ * kept story, the ops_before group with a minimization, the schedules
+ * group with explore.  Values hold no space: a space, '%' or control byte
+ * in a value is written %XX (a space in a path is %20).
  */
+#include <ctype.h>
 #include <errno.h>
+#include <glob.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +35,8 @@
 #include "engines/stress.h"
 #include "engines/minimize.h"
 #include "report/report.h"
+#include "report/signature.h"
+#include "report/story.h"
 
 #define MAX_FILE (1 << 20)
 
@@ -57,7 +74,9 @@ static const char help[] =
 	"      with 'explored: N schedules, violations: M', keeps the violation with the\n"
 	"      fewest preemptions; --all-programs --cpus C --ops L: every program that\n"
 	"      keeps the API contract of up to C cpus (2) and L ops (2) each\n"
-	"  pagerace check-variant FILE.c    compile FILE.c and check it keeps the interface\n"
+	"  pagerace check-variant FILE.c    compile FILE.c, check it keeps the interface, passes\n"
+	"      a smoke program, and that each function it defines is reached; prints\n"
+	"      each function's facts and the verdicts of corpus/regressions/\n"
 	"  exit status: 0 ok (or kept, for minimize), 1 violation, 2 bad usage or program\n"
 	"FILE is a text program (below) or a binary input of the fuzz targets.\n"
 	"\n"
@@ -270,6 +289,85 @@ static const struct variant *variant_of(const struct args *a, const struct progr
 	return variants[prog->variant >= 0 ? prog->variant : VARIANT_V6_2];
 }
 
+/* What a command found, for its result: line (see the top of this file). */
+struct outcome {
+	const char *cmd;
+	const struct variant *variant;
+	struct verdict verdict;
+	bool searched;                     /* hunt, stress: tries and seconds */
+	long tries;
+	double seconds;
+	const char *story, *signature;     /* a kept story */
+	bool minimized;                    /* min holds the minimization */
+	struct minimize_stats min;
+	const struct explore_result *explored;
+};
+
+/* A value of the result: line: a space, '%' or control byte as %XX. */
+static void put_value(const char *key, const char *v)
+{
+	printf(" %s=", key);
+	for (const unsigned char *p = (const unsigned char *)v; *p; p++)
+		if (*p <= ' ' || *p == '%' || *p == 0x7f)
+			printf("%%%02X", *p);
+		else
+			putchar(*p);
+}
+
+static void print_result(const struct outcome *o)
+{
+	printf("result:");
+	put_value("cmd", o->cmd);
+	put_value("variant", o->variant->name);
+	put_value("verdict", verdict_names[o->verdict.kind]);
+	if (o->verdict.kind == VERDICT_LOST_PAGES)
+		printf(" count=%d", o->verdict.count);
+	if (o->searched)
+		printf(" tries=%ld seconds=%.3f", o->tries, o->seconds);
+	if (o->story) {
+		put_value("story", o->story);
+		put_value("signature", o->signature);
+	}
+	if (o->minimized)
+		printf(" ops_before=%d ops_after=%d preempt_before=%d preempt_after=%d minimize_runs=%d "
+		       "minimize_ms=%.1f", o->min.ops_before, o->min.ops_after, o->min.preempt_before,
+		       o->min.preempt_after, o->min.runs, o->min.ms);
+	if (o->explored)
+		printf(" schedules=%ld violations=%ld pruned=%ld", o->explored->schedules,
+		       o->explored->violations, o->explored->pruned);
+	putchar('\n');
+}
+
+/* The one way a violation is kept and shown: x holds prog's violating run;
+ * with minimize, prog is shrunk first.  Writes the story to dir, prints its
+ * path, signature, the minimization, the program and its trace, and notes
+ * them in out.  1 when minimize finds no violation to keep, 2 when the
+ * story cannot be written, else 0. */
+static int keep_violation(struct exec *x, struct program *prog, const struct variant *variant,
+			  const char *dir, const char *origin, bool shrink, struct outcome *out)
+{
+	if (shrink && !(out->minimized = minimize(x, prog, variant, &out->min)))
+		return 1;
+	out->verdict = x->verdict;
+	out->story = regression_write(dir, x, prog, origin);
+	if (!out->story) {
+		fprintf(stderr, "pagerace: %s: cannot write there: %s\n", dir, strerror(errno));
+		return 2;
+	}
+	out->signature = regression_signature(x);
+	printf("%s\n", out->story);
+	printf("signature: %s\n", out->signature);
+	if (out->minimized)
+		printf("minimized: %d ops -> %d, %d preemptions -> %d, %d runs in %.0f ms\n", out->min.ops_before,
+		       out->min.ops_after, out->min.preempt_before, out->min.preempt_after, out->min.runs,
+		       out->min.ms);
+	fputc('\n', stdout);
+	program_print(stdout, prog);
+	fputc('\n', stdout);
+	report_print(stdout, x);
+	return 0;
+}
+
 static int cmd_replay(int argc, char **argv)
 {
 	static struct program prog;
@@ -284,6 +382,7 @@ static int cmd_replay(int argc, char **argv)
 	x = exec_new();
 	exec_run(x, &prog, variant_of(&a, &prog));
 	report_print(stdout, x);
+	print_result(&(struct outcome){ .cmd = "replay", .variant = x->variant, .verdict = x->verdict });
 	status = x->verdict.kind == VERDICT_OK ? 0 : 1;
 	exec_free(x);
 	return status;
@@ -306,34 +405,11 @@ static int cmd_show(int argc, char **argv)
 	return 0;
 }
 
-/* Shrink the violation of prog, keep it as a story in dir, and show it. */
-static int keep_violation(struct exec *x, struct program *prog, const struct variant *variant,
-			  const char *dir, const char *origin)
-{
-	struct minimize_stats st;
-	const char *path;
-
-	if (!minimize(x, prog, variant, &st))
-		return 1;
-	path = regression_write(dir, x, prog, origin);
-	if (!path) {
-		fprintf(stderr, "pagerace: %s: cannot write there: %s\n", dir, strerror(errno));
-		return 2;
-	}
-	printf("%s\n", path);
-	printf("signature: %s\n", regression_signature(x));
-	printf("minimized: %d ops -> %d, %d preemptions -> %d, %d runs in %.0f ms\n\n", st.ops_before,
-	       st.ops_after, st.preempt_before, st.preempt_after, st.runs, st.ms);
-	program_print(stdout, prog);
-	fputc('\n', stdout);
-	report_print(stdout, x);
-	return 0;
-}
-
 /* Shrink FILE's violation and keep it as a regression story. */
 static int cmd_minimize(int argc, char **argv)
 {
 	static struct program prog;
+	struct outcome out = { .cmd = "minimize" };
 	struct args a;
 	struct exec *x;
 	int status = parse_args(argc, argv, "minimize", OPT_OUT | OPT_ORIGIN, &a);
@@ -343,10 +419,13 @@ static int cmd_minimize(int argc, char **argv)
 	if (!load_program(a.path, &prog))
 		return 2;
 	x = exec_new();
-	status = keep_violation(x, &prog, variant_of(&a, &prog), a.out, a.origin);
+	out.variant = variant_of(&a, &prog);
+	status = keep_violation(x, &prog, out.variant, a.out, a.origin, true, &out);
 	if (status == 1)
 		fprintf(stderr, "pagerace: %s: no violation on %s, nothing to minimize\n", a.path,
-			variant_of(&a, &prog)->name);
+			out.variant->name);
+	if (status != 2)
+		print_result(&out);
 	exec_free(x);
 	return status;
 }
@@ -377,6 +456,7 @@ static int cmd_hunt(int argc, char **argv)
 	static struct program prog;
 	struct hunt_result r;
 	struct hunt_options o;
+	struct outcome out = { .cmd = "hunt", .searched = true };
 	struct args a;
 	struct exec *x;
 	char origin[512];
@@ -386,19 +466,23 @@ static int cmd_hunt(int argc, char **argv)
 		return status;
 	x = exec_new();
 	hunt(x, &prog, &o, &r);
+	out.variant = o.variant;
+	out.tries = r.tries;
+	out.seconds = r.seconds;
 	if (!r.found) {
 		printf("hunt: no violation in %ld schedules, %.1f s (%.0f schedules/s)\n", r.tries, r.seconds,
 		       r.tries / r.seconds);
-		exec_free(x);
-		return 0;
+	} else {
+		printf("hunt: %s after %ld schedules in %.3f s (%.0f schedules/s)\n",
+		       verdict_names[x->verdict.kind], r.tries, r.seconds, r.tries / r.seconds);
+		snprintf(origin, sizeof(origin), "Found by pagerace hunt --strategy %s --seed %llu %s in %.3f s.",
+			 a.pct ? "pct" : "random", (unsigned long long)a.seed, a.path, r.seconds);
+		status = keep_violation(x, &prog, o.variant, a.out, origin, true, &out);
 	}
-	printf("hunt: %s after %ld schedules in %.3f s (%.0f schedules/s)\n",
-	       verdict_names[x->verdict.kind], r.tries, r.seconds, r.tries / r.seconds);
-	snprintf(origin, sizeof(origin), "Found by pagerace hunt --strategy %s --seed %llu %s in %.3f s.",
-		 a.pct ? "pct" : "random", (unsigned long long)a.seed, a.path, r.seconds);
-	status = keep_violation(x, &prog, o.variant, a.out, origin);
+	if (status != 2)
+		print_result(&out);
 	exec_free(x);
-	return status ? status : 1;
+	return status ? status : r.found;
 }
 
 /* The baseline: FILE's cpus on free-running threads, round after round. */
@@ -426,6 +510,8 @@ static int cmd_stress(int argc, char **argv)
 		printf("stress: no violation in %ld rounds, %.1f s (%.0f rounds/s)\n", r.rounds, r.seconds,
 		       r.rounds / r.seconds);
 	}
+	print_result(&(struct outcome){ .cmd = "stress", .variant = o.variant, .verdict = x->verdict,
+					.searched = true, .tries = r.rounds, .seconds = r.seconds });
 	exec_free(x);
 	return r.found;
 }
@@ -436,6 +522,7 @@ static int cmd_explore(int argc, char **argv)
 {
 	static struct program prog;
 	struct explore_result r;
+	struct outcome out = { .cmd = "explore" };
 	struct args a;
 	struct exec *x;
 	char origin[256];
@@ -464,29 +551,88 @@ static int cmd_explore(int argc, char **argv)
 	       a.preemptions, o.reduction ? "on" : "off", r.pruned);
 	if (r.cut)
 		printf("cut: --max-schedules %ld ended the search before it was complete\n", a.max_schedules);
+	out.variant = o.variant;
+	out.explored = &r;
 	if (r.violations) {
-		const char *path;
-
 		exec_run(x, &r.best, o.variant);
 		snprintf(origin, sizeof(origin), "Found by pagerace explore --preemptions %d%s: the violation with "
 			 "the fewest preemptions (%d).", a.preemptions, a.all_programs ? " --all-programs" : "",
 			 r.best_preemptions);
-		path = regression_write(a.out, x, &r.best, origin);
-		if (path)
-			printf("%s\n", path);
-		program_print(stdout, &r.best);
-		fputc('\n', stdout);
-		report_print(stdout, x);
+		status = keep_violation(x, &r.best, o.variant, a.out, origin, false, &out);
 	}
 	printf("explored: %ld schedules, violations: %ld\n", r.schedules, r.violations);
+	if (status != 2)
+		print_result(&out);
 	exec_free(x);
-	return r.violations > 0;
+	return status ? status : r.violations > 0;
 }
 
-/* Compile and load a variant file, and say whether it keeps the interface. */
+/* check-variant's smoke program: one cpu, no race, every op, so every
+ * variant function is called; a correct kernel passes it (each built-in
+ * variant does). */
+static const char smoke_text[] =
+	"pages 16\n"
+	"slots 2\n"
+	"cache 0 1\n"
+	"cpu 0: lookup 0; get 1 a; put a; remove 1; alloc 2 b; ref b; put b; free b; alloc 1 c comp; free c; "
+	"add 1; lookup 1; remove 0\n";
+
+/* Which ops call each variant function (variant.h). */
+static const char *const fn_callers[NR_VF] = {
+	[VF_FREE_PAGES] = "free",
+	[VF_PUT_PAGE] = "put, remove, the 6.x lookup's folio_put",
+	[VF_FIND_GET_ENTRY] = "lookup, get",
+	[VF_FILEMAP_GET_ENTRY] = "lookup, get",
+};
+
+static bool is_ident(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
+/* The first line of the file's code (comments skipped) that names the
+ * function: where the developer looks for a misspelling. */
+static int line_of(const char *path, const char *name)
+{
+	size_t len, n = strlen(name);
+	char *text = read_file(path, &len);
+	int line = 1;
+
+	for (const char *p = text; p && *p; p++) {
+		if (*p == '\n') {
+			line++;
+		} else if (p[0] == '/' && p[1] == '*') {
+			for (p += 2; *p && !(p[0] == '*' && p[1] == '/'); p++)
+				line += *p == '\n';
+			if (!*p)
+				break;
+			p++;
+		} else if (p[0] == '/' && p[1] == '/') {
+			while (p[1] && p[1] != '\n')
+				p++;
+		} else if (!strncmp(p, name, n) && (p == text || !is_ident(p[-1])) && !is_ident(p[n])) {
+			break;
+		}
+	}
+	free(text);
+	return line;
+}
+
+/* What a kernel developer needs before fuzzing a variant file: it compiles,
+ * loads and keeps the interface (variant_load); it passes the smoke
+ * program without a crash, a hang or a BUG; every function it defines is
+ * reached by the smoke program or the regression programs.  Prints each
+ * function's facts and the verdicts of the stories; status 2 on a failure. */
 static int cmd_check_variant(int argc, char **argv)
 {
+	static struct program prog;
+	const struct variant_function *fns;
+	struct parse_error err;
 	const struct variant *v;
+	struct exec *x;
+	glob_t stories;
+	char verdict[64];
+	int n, status = 0;
 
 	if (argc != 1 || argv[0][0] == '-')
 		return bad_usage("%s takes one FILE.c", "check-variant");
@@ -496,8 +642,56 @@ static int cmd_check_variant(int argc, char **argv)
 	for (int fn = 0; fn < NR_VF; fn++)
 		if (variant_defines(v, fn))
 			printf(" %s", variant_fn_names[fn]);
-	printf(": ok\n");
-	return 0;
+	printf("\n");
+	fflush(stdout);
+	x = exec_new();
+	if (!program_parse(&prog, smoke_text, sizeof(smoke_text) - 1, &err))
+		abort(); /* the smoke program is pagerace's own */
+	exec_run(x, &prog, v);
+	if (x->verdict.kind != VERDICT_OK) {
+		report_print(stdout, x);
+		report_verdict_words(verdict, sizeof(verdict), &x->verdict);
+		fprintf(stderr, "pagerace: %s: %s on the smoke program (above), which a correct kernel passes\n",
+			argv[0], verdict);
+		exec_free(x);
+		return 2;
+	}
+	printf("  smoke program: ok\n");
+	if (glob(PAGERACE_ROOT "/corpus/regressions/*.prog", 0, NULL, &stories))
+		stories.gl_pathc = 0;
+	for (size_t i = 0; i < stories.gl_pathc; i++) {
+		fflush(stdout);
+		if (!load_program(stories.gl_pathv[i], &prog))
+			continue;
+		exec_run(x, &prog, v);
+		report_verdict_words(verdict, sizeof(verdict), &x->verdict);
+		printf("  %s: %s\n", strrchr(stories.gl_pathv[i], '/') + 1, verdict);
+	}
+	globfree(&stories);
+	n = variant_file_functions(&fns);
+	for (int i = 0; i < n; i++) {
+		const char *name = variant_file_name(&fns[i]);
+		int fn = 0;
+
+		while (fn < NR_VF && strcmp(name, variant_fn_names[fn]))
+			fn++;
+		printf("  %s: %s, %s, entered %lu times\n", name, fns[i].exported ? "exported" : "static",
+		       fn < NR_VF ? fn_callers[fn] : !strcmp(name, "free_the_page") ? "the free path's helper"
+		       : "a helper", fns[i].calls);
+	}
+	for (int i = 0; i < n; i++)
+		if (!fns[i].calls) {
+			fprintf(stderr, "pagerace: %s:%d: %s is defined but never called by the smoke program or the "
+				"regression programs: a misspelled name (the ops call %s, %s, %s or %s), or a helper "
+				"nothing calls\n", argv[0], line_of(argv[0], variant_file_name(&fns[i])),
+				variant_file_name(&fns[i]), variant_fn_names[0], variant_fn_names[1],
+				variant_fn_names[2], variant_fn_names[3]);
+			status = 2;
+		}
+	if (!status)
+		printf("%s: variant %s: ok\n", argv[0], v->name);
+	exec_free(x);
+	return status;
 }
 
 static const struct {

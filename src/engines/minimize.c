@@ -1,14 +1,12 @@
 /* minimize.c: the minimizer: ordered passes, each keeping a change only if
- * the verdict holds, and the writer of regression stories.
- * Entry points: minimize, regression_write.
+ * the verdict holds.
+ * Entry point: minimize.  Never writes a file (report/story.c keeps the result).
  */
-#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "engines/explore.h"
 #include "engines/minimize.h"
-#include "report/report.h"
 
 struct goal {
 	struct exec *x;
@@ -341,85 +339,4 @@ bool minimize(struct exec *x, struct program *prog, const struct variant *varian
 	stats->preempt_after = x->sched.preemptions;
 	stats->ms = now_ms() - start;
 	return true;
-}
-
-/* FNV-1a: the same bytes, the same name. */
-static uint32_t fnv1a(uint32_t h, const void *p, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ ((const uint8_t *)p)[i]) * 16777619u;
-	return h;
-}
-
-static uint32_t hash_text(const char *s, size_t len)
-{
-	return fnv1a(2166136261u, s, len);
-}
-
-const char *regression_signature(const struct exec *x)
-{
-	static char sig[64];
-	uint32_t h = fnv1a(2166136261u, &x->verdict.kind, sizeof(x->verdict.kind));
-
-	for (int i = 0; i < x->nsteps; i++) {
-		uint8_t shape[2] = { x->trace[i].cpu, x->trace[i].kind };
-
-		h = fnv1a(h, shape, sizeof(shape));
-	}
-	snprintf(sig, sizeof(sig), "%s-%08x", verdict_names[x->verdict.kind], h);
-	return sig;
-}
-
-/* Each line of text into out, behind "# ". */
-static void comment_lines(FILE *out, const char *text)
-{
-	for (const char *p = text; *p;) {
-		const char *nl = strchr(p, '\n');
-		int n = nl ? (int)(nl - p) : (int)strlen(p);
-
-		fprintf(out, n ? "#   %.*s\n" : "#\n", n, p);
-		p += n + (nl != NULL);
-	}
-}
-
-const char *regression_write(const char *dir, struct exec *x, const struct program *prog,
-			     const char *origin)
-{
-	static char path[4096];
-	const struct variant *found = x->variant;
-	struct program body = *prog;
-	char *text = NULL, *trace = NULL, verdict[64];
-	size_t tlen, trlen;
-	FILE *f;
-
-	body.variant = variant_index(found);
-	f = open_memstream(&text, &tlen);
-	program_print(f, &body);
-	fclose(f);
-	f = open_memstream(&trace, &trlen);
-	report_print(f, x);
-	fclose(f);
-	report_verdict_words(verdict, sizeof(verdict), &x->verdict);
-	snprintf(path, sizeof(path), "%s/%s-%s-%08x.prog", dir, found->name,
-		 verdict_names[x->verdict.kind], hash_text(text, tlen));
-	f = fopen(path, "w");
-	if (f) {
-		fprintf(f, "# %s\n", origin);
-		fprintf(f, "# %s on %s%s, as minimized:\n#\n", verdict, found->name,
-			variant_index(found) < 0 ? " (a variant file)" : "");
-		comment_lines(f, trace);
-		fputs("#\n", f);
-		for (int v = 0; v < NR_VARIANTS; v++) {
-			exec_run(x, prog, variants[v]);
-			report_verdict_words(verdict, sizeof(verdict), &x->verdict);
-			fprintf(f, "# expect: %s %s\n", variants[v]->name, verdict);
-		}
-		fputs(text, f);
-		if (fclose(f))
-			f = NULL;
-	}
-	exec_run(x, prog, found); /* leave x as it came */
-	free(text);
-	free(trace);
-	return f ? path : NULL;
 }

@@ -1,6 +1,5 @@
-/* minimize.h: shrinking a violating program while its verdict holds, and
- * keeping the result as a regression story.
- * Entry points: minimize, regression_write.
+/* minimize.h: shrinking a violating program while its verdict holds.
+ * Entry point: minimize.  Keeping the result is report/story.h's job.
  */
 #ifndef PAGERACE_MINIMIZE_H
 #define PAGERACE_MINIMIZE_H
@@ -23,16 +22,5 @@ struct minimize_stats {
  * no violation to keep.  x is left holding the run of the result. */
 bool minimize(struct exec *x, struct program *prog, const struct variant *variant,
 	      struct minimize_stats *stats);
-
-/* Write prog (its violation run in x) as DIR/<variant>-<verdict>-<hash>.prog,
- * opening with origin, the trace as comments and an expect line for every
- * variant.  Returns the path (static) or NULL with errno. */
-const char *regression_write(const char *dir, struct exec *x, const struct program *prog,
-			     const char *origin);
-
-/* A crash's identity for triage: its verdict and the shape of its
- * minimized trace (which cpu took which kind of step, in order), not its
- * bytes: "double-free-1a2b3c4d". */
-const char *regression_signature(const struct exec *x);
 
 #endif

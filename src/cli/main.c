@@ -32,6 +32,7 @@
 #include "engines/explore.h"
 #include "cli/variant_file.h"
 #include "engines/hunt.h"
+#include "engines/stress.h"
 #include "engines/minimize.h"
 #include "report/report.h"
 #include "report/signature.h"
@@ -441,7 +442,7 @@ static int search_args(int argc, char **argv, const char *cmd, int allowed, stru
 	if (!load_program(a->path, prog))
 		return 2;
 	*o = (struct hunt_options){ .variant = variant_of(a, prog), .seconds = a->seconds,
-				    .pct = a->pct, .seed = a->seed, .chaos = a->chaos };
+				    .pct = a->pct, .seed = a->seed };
 	printf("%s: seed %llu, %s, variant %s, %s, up to %g s\n", cmd, (unsigned long long)a->seed,
 	       !strcmp(cmd, "stress") ? (a->chaos ? "chaos" : "plain") : (a->pct ? "pct" : "random"),
 	       o->variant->name, a->path, a->seconds);
@@ -488,7 +489,7 @@ static int cmd_hunt(int argc, char **argv)
 static int cmd_stress(int argc, char **argv)
 {
 	static struct program prog;
-	struct hunt_result r;
+	struct stress_result r;
 	struct hunt_options o;
 	struct args a;
 	struct exec *x;
@@ -497,19 +498,20 @@ static int cmd_stress(int argc, char **argv)
 	if (status)
 		return status;
 	x = exec_new();
-	stress(x, &prog, &o, &r);
+	stress(x, &prog, &(struct stress_options){ .variant = o.variant, .seconds = o.seconds, .seed = o.seed,
+						   .chaos = a.chaos }, &r);
 	if (r.found) {
 		printf("stress: %s in round %ld after %.3f s (%.0f rounds/s)\n", verdict_names[x->verdict.kind],
-		       r.tries, r.seconds, r.tries / r.seconds);
+		       r.rounds, r.seconds, r.rounds / r.seconds);
 		printf("the round, its steps in the order they took trace slots (free-running, "
 		       "not replayable):\n\n");
 		report_print(stdout, x);
 	} else {
-		printf("stress: no violation in %ld rounds, %.1f s (%.0f rounds/s)\n", r.tries, r.seconds,
-		       r.tries / r.seconds);
+		printf("stress: no violation in %ld rounds, %.1f s (%.0f rounds/s)\n", r.rounds, r.seconds,
+		       r.rounds / r.seconds);
 	}
 	print_result(&(struct outcome){ .cmd = "stress", .variant = o.variant, .verdict = x->verdict,
-					.searched = true, .tries = r.tries, .seconds = r.seconds });
+					.searched = true, .tries = r.rounds, .seconds = r.seconds });
 	exec_free(x);
 	return r.found;
 }

@@ -5,9 +5,13 @@
  * spent stay within K.  Each schedule is run exactly once.
  * Entry points: explore, explore_programs.
  *
+ * Each execution runs under the dfs strategy (src/sched/dfs.c): the
+ * prefix, then the current cpu goes on; it logs the cpus runnable at each
+ * step and calls back here, at each choice, to hash the state.
+ *
  * Reduction: steps of different cpus that touch disjoint pages and slots
  * commute, so their orders end in the same state.  The search hashes the
- * whole state (model and cpus, exec.c) after every step; a branch point
+ * whole state (model and cpus, hash_state) at every choice; a branch point
  * whose state, with the cpu that stepped last, was already expanded with at
  * least as much preemption budget left has its futures explored already
  * and is skipped.  That is sound: every violation is a property of a state
@@ -34,11 +38,70 @@ struct search {
 	const struct explore_options *o;
 	struct explore_result *r;
 	struct program run;            /* prog with the prefix as its schedule */
-	uint8_t alive[EXEC_MAX_STEPS]; /* of the last run */
-	uint64_t hash[EXEC_MAX_STEPS + 1];
+	struct dfs_strategy strategy;
+	uint8_t alive[EXEC_MAX_STEPS]; /* of the last run: the cpus runnable at each step */
+	uint64_t hash[EXEC_MAX_STEPS]; /* of the last run: the state at each step's choice */
 	struct seen seen;
 	time_t last_progress;
 };
+
+/* Everything the rest of an execution depends on: pages, free lists,
+ * slots, the first bug, and each cpu's op, what it observed since the op
+ * began (its stack is a function of that: x->observing), its handles, and
+ * which pages were freed under its op and since its last read of a slot.
+ * Two prefixes that end in the same state have the same futures.  Whether
+ * a cpu is the one that stepped last is not hashed: the key adds it.  It
+ * reads every cpu's state from the stepping thread: not for TSan builds. */
+static uint64_t hash_state(struct exec *x)
+{
+	struct mm *mm = &x->mm;
+	uint64_t h = (uint64_t)mm->bug;
+
+	for (unsigned int i = 0; i < mm->npages; i++) {
+		const struct page *p = &mm->pages[i];
+
+		h = hash_mix(h, __atomic_load_n(&p->flags, __ATOMIC_RELAXED) << 40 ^
+				    (uint64_t)(uint32_t)page_count_raw(p) << 8 ^
+				    __atomic_load_n(&p->order, __ATOMIC_RELAXED) ^
+				    __atomic_load_n(&p->compound_head, __ATOMIC_RELAXED) << 20);
+	}
+	for (unsigned int o = 0; o <= mm->max_order; o++)
+		for (unsigned int w = 0; w * 64 < mm->npages >> o; w++)
+			h = hash_mix(h, mm->zone.free_area[o].map[w]);
+	for (unsigned int s = 0; s < mm->nslots; s++)
+		h = hash_mix(h, (uint64_t)pfn_of(mm, page_cache_peek(mm, s)));
+	for (int c = 0; c < PR_MAX_CPUS; c++) {
+		const struct cpu_state *cs = &x->cpu[c];
+
+		if (!(x->prog->cpus >> c & 1))
+			continue;
+		h = hash_mix(h, (uint64_t)cs->pc << 32 ^ cs->seen);
+		for (unsigned int i = 0; i < mm->npages; i++) {
+			unsigned long freed = __atomic_load_n(&mm->pages[i].freed_at, __ATOMIC_RELAXED);
+
+			if (freed > cs->op_clock)
+				h = hash_mix(h, (uint64_t)c << 32 | (uint64_t)(freed > cs->slot_clock) << 16 | i);
+		}
+		for (int i = 0; i < PR_HANDLES; i++) {
+			const struct handle *hd = &cs->handles[i];
+
+			if (hd->page)
+				h = hash_mix(h, (uint64_t)i << 56 | (uint64_t)pfn_of(mm, hd->page) << 32 |
+						    (uint64_t)(uint8_t)hd->order << 24 |
+						    (uint64_t)contract_owes_free(&hd->owed) << 16 |
+						    (uint16_t)hd->owed.refs);
+		}
+	}
+	return h;
+}
+
+/* The dfs strategy's call at each choice, on the stepping thread. */
+static void hash_at_choice(void *ctx, int step)
+{
+	struct search *s = ctx;
+
+	s->hash[step] = hash_state(s->x);
+}
 
 static void seen_init(struct seen *s, size_t slots)
 {
@@ -122,9 +185,10 @@ static void dfs(struct search *s, int len)
 	if (out_of_budget(s))
 		return;
 	s->run.nschedule = (uint16_t)len;
-	x->state_hash = s->hash;
-	exec_run_logged(x, &s->run, s->o->variant, true, s->alive);
-	x->state_hash = NULL;
+	dfs_start(&s->strategy, s->run.schedule, len, s->alive, hash_at_choice, s);
+	x->observing = true;
+	exec_run_strategy(x, &s->run, s->o->variant, &s->strategy.s);
+	x->observing = false;
 	s->r->schedules++;
 	progress(s);
 	if (x->verdict.kind != VERDICT_OK) {

@@ -5,7 +5,6 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <string.h>
@@ -35,59 +34,6 @@ void exec_free(struct exec *x)
 	free(x);
 }
 
-static uint64_t mix(uint64_t h, uint64_t v)
-{
-	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
-	return h * 0xff51afd7ed558ccdull;
-}
-
-/* Everything the rest of an execution depends on: pages, free lists,
- * slots, the first bug, and each cpu's op, what it observed since the op
- * began (its stack is a function of that), its handles, and which pages
- * were freed under its op and since its last read of a slot.  Two
- * prefixes that end in the same state have the same futures. */
-static uint64_t hash_state(struct exec *x)
-{
-	struct mm *mm = &x->mm;
-	uint64_t h = (uint64_t)mm->bug;
-
-	for (unsigned int i = 0; i < mm->npages; i++) {
-		const struct page *p = &mm->pages[i];
-
-		h = mix(h, __atomic_load_n(&p->flags, __ATOMIC_RELAXED) << 40 ^
-			       (uint64_t)(uint32_t)page_count_raw(p) << 8 ^
-			       __atomic_load_n(&p->order, __ATOMIC_RELAXED) ^
-			       __atomic_load_n(&p->compound_head, __ATOMIC_RELAXED) << 20);
-	}
-	for (unsigned int o = 0; o <= mm->max_order; o++)
-		for (unsigned int w = 0; w * 64 < mm->npages >> o; w++)
-			h = mix(h, mm->zone.free_area[o].map[w]);
-	for (unsigned int s = 0; s < mm->nslots; s++)
-		h = mix(h, (uint64_t)pfn_of(mm, page_cache_peek(mm, s)));
-	for (int c = 0; c < PR_MAX_CPUS; c++) {
-		const struct cpu_state *cs = &x->cpu[c];
-
-		if (!(x->prog->cpus >> c & 1))
-			continue;
-		h = mix(h, (uint64_t)cs->pc << 32 ^ (uint64_t)(cs->step != NULL) << 31 ^ cs->seen);
-		for (unsigned int i = 0; i < mm->npages; i++) {
-			unsigned long freed = __atomic_load_n(&mm->pages[i].freed_at, __ATOMIC_RELAXED);
-
-			if (freed > cs->op_clock)
-				h = mix(h, (uint64_t)c << 32 | (uint64_t)(freed > cs->slot_clock) << 16 | i);
-		}
-		for (int i = 0; i < PR_HANDLES; i++) {
-			const struct handle *hd = &cs->handles[i];
-
-			if (hd->page)
-				h = mix(h, (uint64_t)i << 56 | (uint64_t)pfn_of(mm, hd->page) << 32 |
-					       (uint64_t)(uint8_t)hd->order << 24 |
-					       (uint64_t)contract_owes_free(&hd->owed) << 16 | (uint16_t)hd->owed.refs);
-		}
-	}
-	return h;
-}
-
 static void open_step(struct cpu_state *cs, const struct pr_site *site, int kind)
 {
 	struct exec *x = cs->x;
@@ -100,25 +46,6 @@ static void open_step(struct cpu_state *cs, const struct pr_site *site, int kind
 	cs->step = t;
 }
 
-/* rr's chaos mode in small, for stress: now and then give up the CPU or
- * spin a little at a point, so that the other threads get to run in
- * between. */
-static void chaos_point(struct cpu_state *cs)
-{
-	uint64_t r = cs->chaos_rng;
-
-	r ^= r << 13;
-	r ^= r >> 7;
-	r ^= r << 17;
-	cs->chaos_rng = r;
-	if (r % 8 == 0) {
-		sched_yield();
-	} else if (r % 8 == 1) {
-		for (volatile unsigned int spin = (unsigned int)(r >> 32) % 2000; spin; spin--)
-			;
-	}
-}
-
 /* The step of cs is over: check it, and let the scheduler say who goes on.
  * False when cs must leave its program. */
 static bool close_step(struct cpu_state *cs, enum sched_status st)
@@ -127,20 +54,14 @@ static bool close_step(struct cpu_state *cs, enum sched_status st)
 	int n = __atomic_load_n(&x->nsteps, __ATOMIC_RELAXED);
 	const struct trace_step *t = cs->step;
 	bool took = t != NULL;
+	int pfn;
 
-	if (took && !x->free_running &&
-	    !check_step(&x->mm, &x->verdict, n, t->free_lo >= 0 || t->kind == STEP_ALLOC))
+	/* Free-running, the other cpus are mid-step: the model is checked at
+	 * the end only, and a bug any cpu met ends every cpu. */
+	if (x->free_running ? mm_first_bug(&x->mm, &pfn) != MM_BUG_NONE
+			    : took && !check_step(&x->mm, &x->verdict, n, t->free_lo >= 0 || t->kind == STEP_ALLOC))
 		st = SCHED_STOP;
-	if (took && x->state_hash && n <= EXEC_MAX_STEPS)
-		x->state_hash[n] = hash_state(x);
 	cs->step = NULL;
-	if (x->free_running) { /* stress: no scheduler; a bug ends every cpu */
-		if (x->chaos)
-			chaos_point(cs);
-		int pfn;
-
-		return st == SCHED_MORE && n < EXEC_MAX_STEPS && mm_first_bug(&x->mm, &pfn) == MM_BUG_NONE;
-	}
 	return sched_step_end(cs->cpu, st, took);
 }
 
@@ -171,14 +92,15 @@ void pr_observe(const void *value, size_t len)
 	struct cpu_state *cs = pr_self;
 	uint64_t v = 0;
 
-	if (!cs || !cs->x->state_hash) /* only explore's hash reads it */
+	if (!cs || !cs->x->observing) /* only explore's state hash reads it */
 		return;
 	memcpy(&v, value, len < sizeof(v) ? len : sizeof(v));
-	cs->seen = mix(cs->seen, v);
+	cs->seen = hash_mix(cs->seen, v);
 }
 
-void exec_run_cpu(struct exec *x, int cpu)
+static void run_cpu(void *ctx, int cpu)
 {
+	struct exec *x = ctx;
 	struct cpu_state *cs = &x->cpu[cpu];
 
 	pr_self = cs;
@@ -245,11 +167,6 @@ void exec_report_fault(int sig)
 	_exit(2);
 }
 
-static void run_cpu(void *ctx, int cpu)
-{
-	exec_run_cpu(ctx, cpu);
-}
-
 static void hang(void *ctx, int cpu)
 {
 	exec_report_hang(ctx, cpu);
@@ -270,7 +187,9 @@ static void release_handles(struct exec *x)
 	}
 }
 
-uint8_t exec_prepare(struct exec *x, const struct program *prog, const struct variant *variant)
+/* The setup: the model reset, the cache filled, the cpus' states; returns
+ * the cpus that have steps. */
+static uint8_t prepare(struct exec *x, const struct program *prog, const struct variant *variant)
 {
 	uint8_t cpus = 0;
 	struct mm *mm = &x->mm;
@@ -299,12 +218,11 @@ uint8_t exec_prepare(struct exec *x, const struct program *prog, const struct va
 	}
 	x->nsteps = 0;
 	verdict_ok(&x->verdict);
-	if (x->state_hash)
-		x->state_hash[0] = hash_state(x);
 	return cpus;
 }
 
-void exec_finish(struct exec *x, bool bounded)
+/* The end: checked, or stuck when the step bound cut it. */
+static void finish(struct exec *x, bool bounded)
 {
 	if (x->nsteps > EXEC_MAX_STEPS) /* free-running cpus overran the trace */
 		x->nsteps = EXEC_MAX_STEPS;
@@ -320,25 +238,25 @@ void exec_finish(struct exec *x, bool bounded)
 
 void exec_run(struct exec *x, const struct program *prog, const struct variant *variant)
 {
-	exec_run_logged(x, prog, variant, false, NULL);
+	struct replay_strategy replay;
+
+	replay_init(&replay, prog->schedule, prog->nschedule);
+	exec_run_strategy(x, prog, variant, &replay.s);
 }
 
-void exec_run_logged(struct exec *x, const struct program *prog, const struct variant *variant,
-		     bool tail_continues, uint8_t *alive_log)
+void exec_run_strategy(struct exec *x, const struct program *prog, const struct variant *variant,
+		       struct sched_strategy *strategy)
 {
 	struct sched_plan plan = {
-		.schedule = prog->schedule,
-		.nschedule = prog->nschedule,
+		.strategy = strategy,
 		.max_steps = EXEC_MAX_STEPS,
 		.run = run_cpu,
 		.hang = hang,
 		.ctx = x,
-		.tail_continues = tail_continues,
-		.alive_log = alive_log,
 	};
 
-	x->free_running = false;
-	plan.cpus = exec_prepare(x, prog, variant);
+	x->free_running = strategy->free_running;
+	plan.cpus = prepare(x, prog, variant);
 	sched_run(&plan, &x->sched);
-	exec_finish(x, x->sched.bounded);
+	finish(x, x->sched.bounded);
 }

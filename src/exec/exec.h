@@ -15,7 +15,7 @@
 #include "lang/contract.h"
 #include "model/mm.h"
 #include "lang/program.h"
-#include "exec/scheduler.h"
+#include "sched/strategies.h"
 
 #define EXEC_MAX_STEPS 4096 /* the step bound: more is "stuck" */
 
@@ -53,8 +53,7 @@ struct cpu_state {
 	int last_load;           /* the page its last xas_load saw, for the recheck */
 	unsigned long op_clock;  /* pr_mm->clock when the op began */
 	unsigned long slot_clock; /* pr_mm->clock at its last read of a slot */
-	uint64_t seen;           /* hash of what the cpu observed since its op began */
-	uint64_t chaos_rng;      /* stress --chaos */
+	uint64_t seen;           /* hash of what the cpu observed since its op began (observing) */
 	struct handle handles[PR_HANDLES];
 };
 
@@ -66,14 +65,10 @@ struct exec {
 	struct cpu_state cpu[PR_MAX_CPUS];
 	int cache_pfn[MM_MAX_SLOTS]; /* what the setup put in each slot */
 	int nsteps;                  /* relaxed atomic */
-	bool free_running;           /* stress: no scheduler, every cpu at once */
-	bool chaos;                  /* stress --chaos: random yields at the points */
+	bool free_running;           /* the strategy's: every cpu at once (stress) */
+	bool observing;              /* set by explore: each cpu's seen is kept */
 	struct sched_result sched;
 	struct verdict verdict;
-	/* If set (by explore): the hash of the whole state, model and cpus,
-	 * after setup ([0]) and after each step ([i + 1]).  It reads every
-	 * cpu's state from the stepping thread: not for TSan builds. */
-	uint64_t *state_hash;
 	struct trace_step trace[EXEC_MAX_STEPS];
 	struct mm mm;
 };
@@ -81,22 +76,23 @@ struct exec {
 struct exec *exec_new(void);
 void exec_free(struct exec *x);
 
-/* Run prog under variant on the scheduler; the verdict is in x->verdict. */
+/* Run prog under variant on the scheduler, replaying prog's schedule; the
+ * verdict is in x->verdict. */
 void exec_run(struct exec *x, const struct program *prog, const struct variant *variant);
 
-/* exec_run for explore: past the schedule the current cpu goes on (no
- * preemption), and alive_log, if set, gets the cpus with steps before
- * each step. */
-void exec_run_logged(struct exec *x, const struct program *prog, const struct variant *variant,
-		     bool tail_continues, uint8_t *alive_log);
+/* exec_run with the cpus' order told by strategy instead (hunt, stress,
+ * explore: src/sched/strategies.h).  A free-running strategy's run is
+ * checked at its end only, its trace in the order the steps took their
+ * slots. */
+void exec_run_strategy(struct exec *x, const struct program *prog, const struct variant *variant,
+		       struct sched_strategy *strategy);
 
-/* The parts of exec_run, for runners without the scheduler (stress):
- * prepare returns the cpus that have steps; exec_run_cpu runs cpu's ops
- * on the calling thread, each point a step (any cpus may run at once);
- * finish checks the end, or stuck. */
-uint8_t exec_prepare(struct exec *x, const struct program *prog, const struct variant *variant);
-void exec_run_cpu(struct exec *x, int cpu);
-void exec_finish(struct exec *x, bool bounded);
+/* Mixing hash values in: a cpu's observations (exec.c), explore's state. */
+static inline uint64_t hash_mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+	return h * 0xff51afd7ed558ccdull;
+}
 
 /* pr_point with the step's kind given apart from its site (the plain
  * atomic_* ops are named by their access: an increment a ref, ...). */

@@ -1,10 +1,12 @@
-/* scheduler.c: the scheduler's thread pool and futex baton.
+/* scheduler.c: the scheduler's thread pools (pinned serialized threads,
+ * floating free-running ones) and futex baton; the strategy decides.
  * Entry points: sched_run, sched_step_end.  Knows nothing of pages.
  *
- * Shared scheduling state (cursor, alive set, counters) is touched only by
- * the one thread holding the baton, through relaxed atomics: plain accesses
- * would be data races to TSan, and acquire/release would hand TSan the
- * happens-before edges this scheduler must not add.
+ * Shared scheduling state (alive set, counters) is touched only by the one
+ * thread holding the baton (free-running: by every cpu, read-modify-write),
+ * through relaxed atomics: plain accesses would be data races to TSan, and
+ * acquire/release would hand TSan the happens-before edges this scheduler
+ * must not add.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -17,7 +19,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "exec/scheduler.h"
+#include "sched/scheduler.h"
 
 #define RELAXED __ATOMIC_RELAXED
 /* From <linux/futex.h>, which the shim's linux/ headers would shadow. */
@@ -27,14 +29,17 @@
 static struct pool {
 	pthread_once_t once;
 	int pinned_cpu;
-	uint8_t started; /* bit c: the thread of cpu c exists */
+	cpu_set_t given;      /* the CPUs the process was given: the free threads' */
+	uint8_t started;      /* bit c: the serialized thread of cpu c exists */
+	uint8_t free_started; /* bit c: the free-running thread of cpu c exists */
 	uint32_t baton[SCHED_MAX_CPUS]; /* futex words: 1 = your turn */
+	uint32_t go[SCHED_MAX_CPUS];    /* futex words of the free threads: 1 = run */
 	uint32_t done;                  /* futex word: the execution is over */
 	uint32_t gen;                   /* execution number; release by the caller */
 	uint32_t published[SCHED_MAX_CPUS]; /* release by each cpu as it lets go */
 	const struct sched_plan *plan;
 	/* The execution's state, relaxed atomics. */
-	int cursor, steps, preemptions, bounded, current;
+	int steps, preemptions, bounded, current;
 	uint32_t alive, ran;
 } pool = { .once = PTHREAD_ONCE_INIT, .pinned_cpu = -1 };
 
@@ -87,8 +92,10 @@ static void choose_cpu(void)
 	const char *env = getenv("PAGERACE_CPU");
 	int n, pick;
 
-	if ((env && !strcmp(env, "none")) || sched_getaffinity(0, sizeof(set), &set) ||
-	    !(n = CPU_COUNT(&set)))
+	if (sched_getaffinity(0, sizeof(set), &set) || !(n = CPU_COUNT(&set)))
+		return;
+	pool.given = set;
+	if (env && !strcmp(env, "none"))
 		return;
 	pick = env ? atoi(env) : (int)(getpid() % n);
 	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
@@ -108,25 +115,10 @@ int sched_pinned_cpu(void)
 	return pool.pinned_cpu;
 }
 
-/* The next cpu to step after cpu cur: the schedule's next entry naming a
- * cpu that still has steps, else the lowest such cpu (or cur, with
- * tail_continues); -1 when none is left. */
-static int pick_next(const struct sched_plan *plan, int cur)
+/* The strategy's next cpu after cur; -1 when none is left. */
+static int pick_next(const struct sched_plan *plan, uint32_t alive, int cur, int steps)
 {
-	uint32_t alive = __atomic_load_n(&pool.alive, RELAXED);
-	int cursor = __atomic_load_n(&pool.cursor, RELAXED);
-	int next = -1;
-
-	while (cursor < plan->nschedule && next < 0) {
-		int c = plan->schedule[cursor++];
-
-		if (alive >> c & 1)
-			next = c;
-	}
-	__atomic_store_n(&pool.cursor, cursor, RELAXED);
-	if (next < 0 && alive)
-		next = plan->tail_continues && cur >= 0 && alive >> cur & 1 ? cur : __builtin_ctz(alive);
-	return next;
+	return alive ? plan->strategy->next_cpu(plan->strategy, alive, cur, steps) : -1;
 }
 
 /* The baton is ours: this execution's, or a newer one's. */
@@ -140,13 +132,34 @@ static bool still_ours(int k)
 	return true;
 }
 
+/* Free-running: the cpus count their steps at once; the strategy may only
+ * hold cpu k back. */
+static bool free_step_end(const struct sched_plan *plan, int k, enum sched_status st, bool took_step)
+{
+	int steps = __atomic_add_fetch(&pool.steps, took_step, RELAXED);
+	uint32_t alive = __atomic_load_n(&pool.alive, RELAXED);
+
+	if (st != SCHED_MORE)
+		return false;
+	if (steps >= plan->max_steps) {
+		__atomic_store_n(&pool.bounded, 1, RELAXED);
+		return false;
+	}
+	if (pick_next(plan, alive, k, steps) != k)
+		sched_yield();
+	return true;
+}
+
 bool sched_step_end(int k, enum sched_status st, bool took_step)
 {
 	const struct sched_plan *plan = pool.plan;
-	int steps = __atomic_load_n(&pool.steps, RELAXED) + took_step;
+	int steps;
 	uint32_t alive;
 	int next;
 
+	if (plan->strategy->free_running)
+		return free_step_end(plan, k, st, took_step);
+	steps = __atomic_load_n(&pool.steps, RELAXED) + took_step;
 	__atomic_store_n(&pool.steps, steps, RELAXED);
 	if (st != SCHED_MORE)
 		__atomic_fetch_and(&pool.alive, ~(1u << k), RELAXED);
@@ -157,9 +170,7 @@ bool sched_step_end(int k, enum sched_status st, bool took_step)
 		__atomic_store_n(&pool.bounded, 1, RELAXED);
 		next = -1;
 	} else {
-		next = pick_next(plan, k);
-		if (next >= 0 && plan->alive_log)
-			plan->alive_log[steps] = (uint8_t)alive;
+		next = pick_next(plan, alive, k, steps);
 	}
 	if (next == k)
 		return true;
@@ -176,11 +187,12 @@ bool sched_step_end(int k, enum sched_status st, bool took_step)
 }
 
 /* A fault in kernel code is reported from the faulting cpu's thread, so
- * each thread has a stack of its own for the signal handler. */
-static void alt_stack(int k)
+ * each thread, serialized or free-running, has a stack of its own for the
+ * signal handler. */
+static void alt_stack(int k, bool free_running)
 {
-	static char stacks[SCHED_MAX_CPUS][64 * 1024];
-	stack_t ss = { .ss_sp = stacks[k], .ss_size = sizeof(stacks[k]) };
+	static char stacks[2][SCHED_MAX_CPUS][64 * 1024];
+	stack_t ss = { .ss_sp = stacks[free_running][k], .ss_size = sizeof(stacks[0][k]) };
 
 	sigaltstack(&ss, NULL);
 }
@@ -191,7 +203,7 @@ static void *worker(void *arg)
 	const struct sched_plan *plan;
 
 	pin_self();
-	alt_stack(k);
+	alt_stack(k, false);
 	for (;;) {
 		if (!holding)
 			baton_take(&pool.baton[k]);
@@ -206,22 +218,46 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-static void start_threads(uint8_t cpus)
+/* A free-running cpu: runs its program when told, with the others at
+ * once; the last to finish wakes the caller. */
+static void *free_worker(void *arg)
 {
+	int k = (int)(intptr_t)arg;
+	const struct sched_plan *plan;
+
+	pthread_setaffinity_np(pthread_self(), sizeof(pool.given), &pool.given);
+	alt_stack(k, true);
+	for (;;) {
+		baton_take(&pool.go[k]);
+		my_gen = __atomic_load_n(&pool.gen, __ATOMIC_ACQUIRE);
+		__atomic_fetch_or(&pool.ran, 1u << k, RELAXED);
+		plan = pool.plan;
+		plan->run(plan->ctx, k);
+		__atomic_store_n(&pool.published[k], my_gen, __ATOMIC_RELEASE);
+		if (!__atomic_and_fetch(&pool.alive, ~(1u << k), RELAXED))
+			baton_give(&pool.done);
+	}
+	return NULL;
+}
+
+static void start_threads(uint8_t cpus, bool free_running)
+{
+	uint8_t *started = free_running ? &pool.free_started : &pool.started;
+
 	pthread_once(&pool.once, choose_cpu);
 	for (int k = 0; k < SCHED_MAX_CPUS; k++) {
 		pthread_t tid;
 		pthread_attr_t attr;
 
-		if (!(cpus >> k & 1) || pool.started >> k & 1)
+		if (!(cpus >> k & 1) || *started >> k & 1)
 			continue;
 		pthread_attr_init(&attr);
 		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 		pthread_attr_setstacksize(&attr, 1024 * 1024);
-		if (pthread_create(&tid, &attr, worker, (void *)(intptr_t)k))
+		if (pthread_create(&tid, &attr, free_running ? free_worker : worker, (void *)(intptr_t)k))
 			abort();
 		pthread_attr_destroy(&attr);
-		pool.started |= (uint8_t)(1u << k);
+		*started |= (uint8_t)(1u << k);
 	}
 }
 
@@ -252,7 +288,10 @@ static void wait_done(const struct sched_plan *plan)
 		} else if (!since) {
 			since = monotonic();
 		} else if (plan->hang && monotonic() - since >= 1) {
-			plan->hang(plan->ctx, __atomic_load_n(&pool.current, RELAXED));
+			uint32_t alive = __atomic_load_n(&pool.alive, RELAXED);
+
+			plan->hang(plan->ctx, plan->strategy->free_running && alive ? __builtin_ctz(alive)
+										    : __atomic_load_n(&pool.current, RELAXED));
 		}
 		syscall(SYS_futex, &pool.done, FUTEX_WAIT_PRIVATE, 0, &second, NULL, 0);
 	}
@@ -264,9 +303,10 @@ void sched_run(const struct sched_plan *plan, struct sched_result *result)
 	int first;
 	uint32_t gen, ran;
 
-	start_threads(plan->cpus);
+	bool free_running = plan->strategy->free_running;
+
+	start_threads(plan->cpus, free_running);
 	pool.plan = plan;
-	__atomic_store_n(&pool.cursor, 0, RELAXED);
 	__atomic_store_n(&pool.steps, 0, RELAXED);
 	__atomic_store_n(&pool.preemptions, 0, RELAXED);
 	__atomic_store_n(&pool.bounded, 0, RELAXED);
@@ -275,10 +315,12 @@ void sched_run(const struct sched_plan *plan, struct sched_result *result)
 	gen = __atomic_load_n(&pool.gen, RELAXED) + 1;
 	__atomic_store_n(&pool.gen, gen, __ATOMIC_RELEASE);
 
-	first = pick_next(plan, -1);
-	if (first >= 0) {
-		if (plan->alive_log)
-			plan->alive_log[0] = plan->cpus;
+	if (free_running && plan->cpus) {
+		for (int k = 0; k < SCHED_MAX_CPUS; k++)
+			if (plan->cpus >> k & 1)
+				baton_give(&pool.go[k]);
+		wait_done(plan);
+	} else if ((first = pick_next(plan, plan->cpus, -1, 0)) >= 0) {
 		baton_give(&pool.baton[first]);
 		wait_done(plan);
 	}

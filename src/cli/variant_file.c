@@ -34,8 +34,8 @@ static bool compile(const char *path, const char *so)
 	char *argv[] = { PAGERACE_CC, "-std=gnu11", "-shared", "-fPIC", "-O1", "-g", "-Wall",
 			 "-Werror=implicit-function-declaration", "-Werror=incompatible-pointer-types",
 			 "-Werror=int-conversion", "-Werror=return-type", "-I" PAGERACE_ROOT "/shim",
-			 "-I" PAGERACE_ROOT "/src", "-DPR_VARIANT_ID=file", define_name, define_path,
-			 "-include", "pagerace/prelude.h", "-o", (char *)so, (char *)path,
+			 "-I" PAGERACE_ROOT "/src", "-I" PAGERACE_ROOT "/build", "-DPR_VARIANT_ID=file",
+			 define_name, define_path, "-include", "pagerace/prelude.h", "-o", (char *)so, (char *)path,
 			 PAGERACE_ROOT "/src/variant/variant_defaults.c", NULL };
 	char *base, *copy = strdup(path);
 	size_t len;

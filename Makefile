@@ -5,7 +5,8 @@ CC ?= cc
 CFLAGS ?= -O2 -g
 WARN := -std=gnu11 -Wall -Wextra -Wshadow -Wno-unused-parameter
 LDLIBS := -lpthread -ldl
-INC := -Ishim -Isrc
+# -Ibuild: the generated table of built-in variants, build/gen/variants.h.
+INC := -Ishim -Isrc -Ibuild
 # The command line compiles users' variant files (--variant-file) with the
 # same compiler against these headers, and exports its symbols to them.
 CLI_FLAGS = $(INC) -rdynamic -DPAGERACE_CC='"$(CC)"' -DPAGERACE_ROOT='"$(CURDIR)"'
@@ -17,14 +18,16 @@ TSAN := -O1 -g -fsanitize=thread
 # line's (src/cli: main.c, and variant_file.c, which loads users' variant
 # files) and variant_defaults.c (compiled once per variant), and the
 # built-in kernel variants, one file each, each built as two units
-# (scripts/variant-wrap.sh).
+# (scripts/variant-wrap.sh), with their table generated from the same
+# files (scripts/variants.sh: the one list of them, and each one's role).
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 VARIANT_SRC := $(sort $(wildcard variants/*.c))
-variant_id = $(subst -,_,$(subst .,_,$(basename $(notdir $(1)))))
-GEN_SRC := $(foreach f,$(VARIANT_SRC),build/gen/variant-$(notdir $(f)) build/gen/defaults-$(notdir $(f)))
+GEN_SRC := $(foreach f,$(VARIANT_SRC),build/gen/variant-$(notdir $(f)) build/gen/defaults-$(notdir $(f))) \
+	build/gen/variants.c
 LIB_SRC := $(filter-out $(CLI_SRC) src/variant/variant_defaults.c,$(sort $(wildcard src/*/*.c)))
 SRC := $(LIB_SRC) $(GEN_SRC)
-HDR := $(wildcard src/*/*.h) $(wildcard shim/linux/*.h shim/pagerace/*.h) src/variant/variant_defaults.c $(VARIANT_SRC)
+HDR := $(wildcard src/*/*.h) $(wildcard shim/linux/*.h shim/pagerace/*.h) src/variant/variant_defaults.c $(VARIANT_SRC) \
+	build/gen/variants.h
 TESTS := tests/main.c $(sort $(wildcard tests/test_*.c))
 DEPS := gcc make libc6-dev libasan8 libubsan1 libtsan2
 FUZZ_DEPS := clang-19 libclang-rt-19-dev llvm-19 afl++ gnuplot-nox
@@ -36,7 +39,7 @@ ENGINE ?= libfuzzer
 FUZZ_SECONDS ?= 60
 JOBS ?= 1
 FRESH ?=
-ALL_VARIANTS := v5.9 v5.10 v6.2 racy-refcount
+ALL_VARIANTS := $(shell sh scripts/variants.sh list)
 # VARIANT_FILE=path/to/mine.c: a kernel variant of your own instead
 # (docs/writing-a-variant.md), named file-mine.
 VARIANT_FILE ?=
@@ -73,8 +76,12 @@ FUZZ_CFLAGS := -O2 -g -fno-omit-frame-pointer
 
 all: build/pagerace
 
-build/gen/variant-%.c build/gen/defaults-%.c: variants/%.c scripts/variant-wrap.sh
-	@sh scripts/variant-wrap.sh $< $(call variant_id,$<) build/gen
+build/gen/variant-%.c build/gen/defaults-%.c: variants/%.c scripts/variant-wrap.sh scripts/variants.sh
+	@sh scripts/variant-wrap.sh $< $$(sh scripts/variants.sh id $<) build/gen
+
+# The folder variants/ changes when a variant file comes or goes.
+build/gen/variants.h build/gen/variants.c &: variants $(VARIANT_SRC) scripts/variants.sh
+	@sh scripts/variants.sh table build/gen
 
 build/.deps: scripts/install-deps.sh Makefile
 	@mkdir -p build
@@ -122,20 +129,21 @@ fuzz: $(FUZZ_BIN) build/pagerace
 	@VARIANT=$(VARIANT) VARIANT_ARGS="$(VARIANT_ARGS)" SANITIZER=$(SANITIZER) ENGINE=$(ENGINE) \
 		FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) FRESH=$(FRESH) BIN=$(FUZZ_BIN) sh scripts/fuzz.sh
 
+# make check's targets: every variant under ASan+UBSan, and under TSan the
+# one with a planted race and the correct kernels (tests/fuzz-targets.sh).
 CHECK_FUZZ := $(foreach v,$(ALL_VARIANTS),build/fuzz/libfuzzer-address/fuzz-$(v)) \
-	build/fuzz/libfuzzer-thread/fuzz-racy-refcount build/fuzz/libfuzzer-thread/fuzz-v6.2
+	$(foreach v,$(shell sh scripts/variants.sh list racy correct),build/fuzz/libfuzzer-thread/fuzz-$(v))
 
-# make campaign: hours of fuzzing over several variants (scripts/campaign.sh).
-VARIANTS ?= v5.9 v5.10 v6.2
+# make campaign: hours of fuzzing over several variants (scripts/campaign.sh),
+# by default the kernels, buggy and correct.
+VARIANTS ?= $(shell sh scripts/variants.sh list buggy correct)
 HOURS ?= 1
 
 campaign: build/pagerace
 	@for v in $(VARIANTS); do $(MAKE) --no-print-directory $(if $(VARIANT_FILE),,VARIANT=$$v) \
 		build/fuzz/$(ENGINE)-$(SANITIZER)/fuzz-$$v || exit 1; done
 	@VARIANTS="$(VARIANTS)" VARIANT_FILE="$(VARIANT_FILE)" JOBS=$(JOBS) ENGINE=$(ENGINE) HOURS=$(HOURS) \
-		SANITIZER=$(SANITIZER) \
-		$(foreach v,$(VARIANTS),BIN_$(subst -,_,$(subst .,_,$(v)))=build/fuzz/$(ENGINE)-$(SANITIZER)/fuzz-$(v)) \
-		bash scripts/campaign.sh
+		SANITIZER=$(SANITIZER) FUZZ_DIR=build/fuzz/$(ENGINE)-$(SANITIZER) bash scripts/campaign.sh
 
 # make test: the fast part of check, gcc only, no fuzzer: the harness's
 # accounting, the unit tests (TEST=NAME: only the tests matching that shell
@@ -157,7 +165,11 @@ check: build/pagerace build/test-unit build/asan/pagerace build/asan/test-unit b
 print-src:
 	@echo $(LIB_SRC) $(VARIANT_SRC)
 
-.PHONY: all test check fuzz campaign print-src
+# Everything make builds is in build/; the corpora and crashes stay.
+clean:
+	rm -rf build
+
+.PHONY: all test check fuzz campaign print-src clean
 
 build/bench-replay-rate: $(SRC) bench/replay_rate.c $(HDR) build/.deps
 	$(CC) $(WARN) $(CFLAGS) $(INC) -o $@ $(SRC) bench/replay_rate.c $(LDLIBS)

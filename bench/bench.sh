@@ -6,9 +6,10 @@
 #
 # 1. Time to first violation, BENCH_RUNS runs (10) of each method on each bug,
 #    every run capped at BENCH_CAP seconds (60); a capped run counts as the
-#    cap.  The bugs: v5.9 lost-pages and v5.10 double-free.  The methods:
+#    cap.  The bugs: the buggy variants' (scripts/variants.sh list buggy:
+#    v5.9 lost-pages and v5.10 double-free).  The methods:
 #    - libFuzzer from an empty corpus (-seed=RUN): wall time to exit; found =
-#      a crash-* artifact.  Also SANITIZER=thread on v5.9, BENCH_TSAN_RUNS
+#      a crash-* artifact.  Also SANITIZER=thread on the first, BENCH_TSAN_RUNS
 #      runs (5), with TSAN_OPTIONS=halt_on_error=1: a run that ends on a
 #      TSan report instead of the checker's verdict would be a race in the
 #      harness (counted in the notes; it must be 0);
@@ -17,14 +18,14 @@
 #    - pagerace hunt, random and pct (--seed RUN), and pagerace stress, plain
 #      and --chaos, on the story programs, each on both cores and pinned to
 #      core 0 (taskset -c 0): the time the tool reports (process start
-#      excluded), taken as N / rate from its "after N ... (R .../s)" line for
-#      sub-millisecond precision.
+#      excluded), the seconds= of its result line.
 #    Median, min, max.  A method stops early once more than half its runs hit
 #    the cap: its median (and max) is then the cap whatever the rest would
 #    do; the table says how many runs were made.
 #    Ratios: median(chaos stress) / median(hunt, the better strategy), on two
 #    cores and on one.
-# 2. Executions per second on v6.2 (which must never crash), 10 s from an
+# 2. Executions per second on the correct kernel (v6.2, which must never
+#    crash), 10 s from an
 #    empty corpus: libFuzzer with SANITIZER none, address and thread
 #    (stat::average_exec_per_sec), AFL++ uninstrumented (execs_per_sec of
 #    fuzzer_stats); and bench/replay-rate.sh's replays/s of the 2- and
@@ -42,16 +43,22 @@
 # exec/s runs are kept there).
 set -u
 cd "$(dirname "$0")/.." || exit 2
+. scripts/engine.sh
+engine_env libfuzzer
 replay_bin=${1:?usage: bench.sh build/bench-replay-rate}
 RUNS=${BENCH_RUNS:-10}
 CAP=${BENCH_CAP:-60}
 TSAN_RUNS=${BENCH_TSAN_RUNS:-5}
 EXEC_SECONDS=10
 ROOT=$PWD
-DICT=$ROOT/fuzz/pagerace.dict
 WORK=$ROOT/build/bench
+BUGGY=$(sh scripts/variants.sh list buggy) || exit 2
+CORRECT=$(sh scripts/variants.sh list correct | head -1)
+# The story hunt and stress run on, for each buggy variant.
 PROG_v5_9=corpus/regressions/wilcox-2021-two-cpus.prog
 PROG_v5_10=corpus/regressions/cve-2023-52739-compound.prog
+# The libFuzzer goal of each, a median of at most this many seconds.
+GOAL_v5_9=1 GOAL_v5_10=5
 rm -rf "$WORK"
 mkdir -p "$WORK"
 ROWS=$WORK/rows.md
@@ -66,7 +73,12 @@ fuzz_bin() { # ENGINE SANITIZER VARIANT: build the target quietly, print its pat
 		echo "- build of build/fuzz/$1-$2/fuzz-$3 failed" >>"$NOTES"
 	echo "$ROOT/build/fuzz/$1-$2/fuzz-$3"
 }
-prog_of() { local p=PROG_${1//./_}; echo "${!p}"; }
+prog_of() { # VARIANT: its story; a buggy variant without one is an error
+	local p=PROG_${1//[.-]/_}
+	[ -n "${!p:-}" ] || { echo "bench: no story for $1: set PROG_${1//[.-]/_} in bench/bench.sh" >&2; exit 2; }
+	echo "${!p}"
+}
+goal_of() { local g=GOAL_${1//[.-]/_}; echo "${!g:-}"; }
 now() { date +%s.%N; }
 since() { echo "$(now) $1" | awk '{ printf "%.3f", $1 - $2 }'; }
 fmt() { awk -v v="$1" 'BEGIN { printf(v < 0.1 ? "%.4f" : "%.2f", v) }'; }
@@ -75,11 +87,12 @@ goal() { # VALUE OP LIMIT TEXT: "TEXT: met" or "TEXT: missed"
 	awk -v v="$1" -v op="$2" -v l="$3" -v t="$4" \
 		'BEGIN { ok = op == "<=" ? v <= l : v >= l; print t ": " (ok ? "met" : "missed") }'
 }
-# The seconds of a "hunt:" or "stress:" find line, from "after N ... (R .../s)";
-# nothing for a "no violation" line.
+# The seconds to the find a hunt or stress run reports on its result line;
+# nothing when it found no violation.
 tool_seconds() {
-	awk '/ after / && !/no violation/ { n = $0; if (!sub(/.* in round /, "", n)) sub(/.* after /, "", n)
-		r = $0; sub(/.*\(/, "", r); printf "%.6f", (n + 0) / (r + 0) }'
+	local out
+	out=$(cat)
+	[ "$(echo "$out" | result_key verdict)" = ok ] || echo "$out" | result_key seconds
 }
 
 # Runners: RUN_INDEX first; print the seconds to the find, or nothing if capped.
@@ -89,8 +102,7 @@ run_libfuzzer() { # RUN BIN [TSAN_REPORTS_FILE]
 	mkdir "$d/corpus"
 	local start
 	start=$(now)
-	(cd "$d" && timeout -k 5 $((CAP + 30)) "$2" -max_total_time="$CAP" -dict="$DICT" -max_len=64 \
-		-seed="$1" corpus >log 2>&1)
+	(cd "$d" && FUZZ_KILL_AFTER=$((CAP + 30)) libfuzzer "$2" -max_total_time="$CAP" -seed="$1" corpus >log 2>&1)
 	local t
 	t=$(since "$start")
 	[ $# -gt 2 ] && grep -q 'WARNING: ThreadSanitizer' "$d/log" && echo >>"$3"
@@ -103,9 +115,8 @@ run_afl() { # RUN BIN
 	mkdir "$d/in"
 	printf '\0' >"$d/in/zero"
 	start=$(now)
-	AFL_NO_UI=1 AFL_BENCH_UNTIL_CRASH=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 \
-		AFL_NO_AFFINITY=1 timeout -k 5 $((CAP + 30)) afl-fuzz -i "$d/in" -o "$d/out" -s "$1" -V "$CAP" \
-		-x "$DICT" -- "$2" >"$d/log" 2>&1
+	(engine_env afl && AFL_BENCH_UNTIL_CRASH=1 FUZZ_KILL_AFTER=$((CAP + 30)) afl_fuzz "$d/in" "$d/out" -s "$1" -V "$CAP" -- "$2" \
+		>"$d/log" 2>&1)
 	t=$(since "$start")
 	if [ ! -f "$d/out/default/fuzzer_stats" ]; then # afl-fuzz refused to start: keep its log
 		echo "- afl-fuzz did not start (run counted as capped): see $d/log" >>"$NOTES"
@@ -119,7 +130,7 @@ run_hunt() { # RUN VARIANT STRATEGY [taskset -c 0]
 	shift 3
 	d=$(mktemp -d "$WORK/hunt.XXXX")
 	"$@" build/pagerace hunt --variant "$v" --seconds "$CAP" --strategy "$s" --seed "$run" \
-		--out "$d" "$(prog_of "$v")" | grep '^hunt: ' | tool_seconds
+		--out "$d" "$(prog_of "$v")" | tool_seconds
 	rm -rf "$d"
 }
 run_stress() { # RUN VARIANT plain|--chaos [taskset -c 0]
@@ -127,7 +138,7 @@ run_stress() { # RUN VARIANT plain|--chaos [taskset -c 0]
 	shift 3
 	[ "$chaos" = plain ] && chaos=
 	"$@" build/pagerace stress --variant "$v" --seconds "$CAP" $chaos --seed "$run" "$(prog_of "$v")" |
-		grep '^stress: ' | tool_seconds
+		tool_seconds
 }
 
 # measure KEY LABEL VARIANT RUNS GOAL RUNNER ARGS...: the runs, their
@@ -157,7 +168,7 @@ measure() {
 	echo "bench: $label, $v: median $med s, $capped/${#times[@]} capped" >&2
 	PLOTROW[$label,$v]="$med $min $max"
 }
-bug_of() { case $1 in v5.9) echo lost-pages ;; v5.10) echo double-free ;; *) echo "(none)" ;; esac; }
+bug_of() { local e; e=$(sh scripts/variants.sh expect "$1"); [ "$e" = ok ] && echo "(none)" || echo "$e"; }
 ratio_row() { # LABEL VARIANT STRESS_KEY HUNT_KEY_RANDOM HUNT_KEY_PCT
 	local h=$4 best=random r
 	awk -v a="${MEDIAN[$5]}" -v b="${MEDIAN[$4]}" 'BEGIN { exit !(a < b) }' && { h=$5; best=pct; }
@@ -166,16 +177,16 @@ ratio_row() { # LABEL VARIANT STRESS_KEY HUNT_KEY_RANDOM HUNT_KEY_PCT
 }
 
 echo "bench: $RUNS runs each, cap $CAP s; building the targets" >&2
-for v in v5.9 v5.10; do
+TSAN_ON=${BUGGY%%[[:space:]]*}
+for v in $BUGGY; do
 	LF=$(fuzz_bin libfuzzer none "$v")
 	AFL=$(fuzz_bin afl none "$v")
-	measure "lf-$v" "libFuzzer" "$v" "$RUNS" "$([ "$v" = v5.9 ] && echo 1 || echo 5)" run_libfuzzer "$LF"
-	if [ "$v" = v5.9 ]; then
-		TSAN_LF=$(fuzz_bin libfuzzer thread v5.9)
+	measure "lf-$v" "libFuzzer" "$v" "$RUNS" "$(goal_of "$v")" run_libfuzzer "$LF"
+	if [ "$v" = "$TSAN_ON" ]; then
+		TSAN_LF=$(fuzz_bin libfuzzer thread "$v")
 		: >"$WORK/tsan-reports"
-		TSAN_OPTIONS=halt_on_error=1:report_signal_unsafe=0 measure "lf-tsan-$v" "libFuzzer, TSan" \
-			"$v" "$TSAN_RUNS" 10 run_libfuzzer "$TSAN_LF" "$WORK/tsan-reports"
-		echo "- libFuzzer under TSan on v5.9: $(wc -l <"$WORK/tsan-reports") of the runs ended on a" \
+		measure "lf-tsan-$v" "libFuzzer, TSan" "$v" "$TSAN_RUNS" 10 run_libfuzzer "$TSAN_LF" "$WORK/tsan-reports"
+		echo "- libFuzzer under TSan on $v: $(wc -l <"$WORK/tsan-reports") of the runs ended on a" \
 			"ThreadSanitizer report instead of the checker's verdict (a race in the harness: must be 0)." \
 			>>"$NOTES"
 	fi
@@ -191,44 +202,40 @@ for v in v5.9 v5.10; do
 		measure "stress$c-1-$v" "$name, 1 core" "$v" "$RUNS" "" run_stress "$v" "$c" taskset -c 0
 	done
 done
-for v in v5.9 v5.10; do
+for v in $BUGGY; do
 	ratio_row "chaos stress / hunt, two cores" "$v" "stress--chaos-2-$v" "hunt-random-2-$v" "hunt-pct-2-$v"
 	ratio_row "chaos stress / hunt, one core" "$v" "stress--chaos-1-$v" "hunt-random-1-$v" "hunt-pct-1-$v"
 done
 
-# exec_rate_libfuzzer SANITIZER: exec/s row of the v6.2 target.
+# exec_rate_libfuzzer SANITIZER: exec/s row of the correct kernel's target.
 exec_rate_libfuzzer() {
 	local bin d rate crash=none lim
-	bin=$(fuzz_bin libfuzzer "$1" v6.2)
+	bin=$(fuzz_bin libfuzzer "$1" "$CORRECT")
 	d=$(mktemp -d "$WORK/exec.XXXX")
 	mkdir "$d/corpus"
-	(cd "$d" && TSAN_OPTIONS=halt_on_error=1:report_signal_unsafe=0 ASAN_OPTIONS=abort_on_error=1:detect_leaks=0 \
-		UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 timeout -k 5 $((EXEC_SECONDS + 30)) \
-		"$bin" -max_total_time=$EXEC_SECONDS -dict="$DICT" -max_len=64 -print_final_stats=1 corpus \
-		>log 2>&1)
+	(cd "$d" && FUZZ_KILL_AFTER=$((EXEC_SECONDS + 30)) libfuzzer "$bin" -max_total_time=$EXEC_SECONDS \
+		-print_final_stats=1 corpus >log 2>&1)
 	case $? in 0) ;; 124 | 137) crash="HUNG (killed $((EXEC_SECONDS + 30)) s)" ;; *) crash="CRASHED" ;; esac
 	ls "$d"/crash-* >/dev/null 2>&1 && crash="CRASHED"
 	# The final statistics, or the last status line's exec/s if it never got there.
 	rate=$(awk '/exec\/s: / { r = $0; sub(/.*exec\/s: /, "", r); r += 0 }
 		/stat::average_exec_per_sec/ { f = $2 } END { print f != "" ? f : r }' "$d/log")
 	case $1 in none) lim=50000 ;; thread) lim=5000 ;; *) lim= ;; esac
-	row "exec/s, libFuzzer SANITIZER=$1" "v6.2 (never crashes)" "${rate:-?}" "" "" \
+	row "exec/s, libFuzzer SANITIZER=$1" "$CORRECT (never crashes)" "${rate:-?}" "" "" \
 		"$EXEC_SECONDS s, crash: $crash" "$([ -n "$lim" ] && goal "${rate:-0}" ">=" "$lim" "≥ $lim")"
-	[ "$crash" = none ] || echo "- v6.2 under libFuzzer SANITIZER=$1: $crash; see $d/log" >>"$NOTES"
+	[ "$crash" = none ] || echo "- $CORRECT under libFuzzer SANITIZER=$1: $crash; see $d/log" >>"$NOTES"
 	[ "$crash" = none ] && rm -rf "$d"
 }
-echo "bench: exec/s on v6.2" >&2
+echo "bench: exec/s on $CORRECT" >&2
 for san in none address thread; do exec_rate_libfuzzer "$san"; done
-AFL=$(fuzz_bin afl none v6.2)
+AFL=$(fuzz_bin afl none "$CORRECT")
 d=$(mktemp -d "$WORK/afl-exec.XXXX")
 mkdir "$d/in"
 printf '\0' >"$d/in/zero"
-AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1 \
-	timeout -k 5 $((EXEC_SECONDS + 30)) afl-fuzz -i "$d/in" -o "$d/out" -V $EXEC_SECONDS -x "$DICT" -- "$AFL" \
-	>"$d/log" 2>&1
+(engine_env afl && FUZZ_KILL_AFTER=$((EXEC_SECONDS + 30)) afl_fuzz "$d/in" "$d/out" -V $EXEC_SECONDS -- "$AFL" >"$d/log" 2>&1)
 rate=$(awk -F: '/^execs_per_sec/ { printf "%.0f", $2 }' "$d/out/default/fuzzer_stats" 2>/dev/null)
 crashes=$(awk -F: '/^saved_crashes/ { print $2 + 0 }' "$d/out/default/fuzzer_stats" 2>/dev/null)
-row "exec/s, AFL++ SANITIZER=none" "v6.2 (never crashes)" "${rate:-?}" "" "" \
+row "exec/s, AFL++ SANITIZER=none" "$CORRECT (never crashes)" "${rate:-?}" "" "" \
 	"$EXEC_SECONDS s, crash: $([ "${crashes:-0}" = 0 ] && echo none || echo "CRASHED ($crashes)")" ""
 if [ -n "$rate" ] && [ "${crashes:-0}" = 0 ]; then rm -rf "$d"; else echo "- AFL++ exec/s run: see $d/log" >>"$NOTES"; fi
 
@@ -267,8 +274,16 @@ cat "$WORK/kernel-shaped.md"
 } >bench/results.md
 for label in "libFuzzer" "libFuzzer, TSan" "AFL++" "hunt random" "hunt pct" "hunt random, 1 core" \
 	"hunt pct, 1 core" "stress" "stress, 1 core" "stress chaos" "stress chaos, 1 core"; do
-	echo "\"$label\" ${PLOTROW[$label,v5.9]:-- - -} ${PLOTROW[$label,v5.10]:-- - -}"
+	line="\"$label\""
+	for v in $BUGGY; do line="$line ${PLOTROW[$label,$v]:-- - -}"; done
+	echo "$line"
 done >"$PLOT"
+# One bar per buggy variant: columns 2-4 the first's, 5-7 the next's...
+series= col=2
+for v in $BUGGY; do
+	series="$series${series:+, \"\"} using $col:$((col + 1)):$((col + 2))$([ $col = 2 ] && echo ':xtic(1)') title \"$v $(bug_of "$v")\""
+	col=$((col + 3))
+done
 gnuplot <<EOF
 set terminal png size 1200,650 font ",11"
 set output "bench/results.png"
@@ -285,6 +300,6 @@ set xtics rotate by -25 scale 0
 set key top left
 set arrow from graph 0, first $CAP to graph 1, first $CAP nohead dt 2 lc rgb "red"
 set label "cap $CAP s" at graph 0.99, first $CAP * 1.3 right tc rgb "red"
-plot "$PLOT" using 2:3:4:xtic(1) title "v5.9 lost-pages", "" using 5:6:7 title "v5.10 double-free"
+plot "$PLOT"$series
 EOF
 echo "bench: wrote bench/results.md and bench/results.png" >&2

@@ -6,6 +6,8 @@
 # for CAP seconds and must not crash.
 # Prints a table and writes it to bench/variant-examples.md.
 set -u
+. scripts/engine.sh
+engine_env libfuzzer
 RUNS=${BENCH_RUNS:-10} CAP=${BENCH_CAP:-60}
 ROOT=$(pwd)
 out=bench/variant-examples.md
@@ -29,8 +31,8 @@ for f in variants/examples/*.c; do
 		d=$(mktemp -d "$work/run.XXXX")
 		mkdir "$d/corpus"
 		start=$(date +%s.%N)
-		(cd "$d" && timeout -k 5 $((CAP + 30)) "$bin" -max_total_time="$CAP" -dict="$ROOT/fuzz/pagerace.dict" \
-			-max_len=64 -seed="$i" corpus >log 2>&1)
+		(cd "$d" && FUZZ_KILL_AFTER=$((CAP + 30)) libfuzzer "$bin" -max_total_time="$CAP" -seed="$i" corpus \
+			>log 2>&1)
 		t=$(echo "$(date +%s.%N) $start" | awk '{ printf "%.3f", $1 - $2 }')
 		if ls "$d"/crash-* >/dev/null 2>&1; then
 			verdict=$(sed -n 's/^verdict: //p' "$d/log" | head -1)

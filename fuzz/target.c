@@ -1,5 +1,5 @@
 /* target.c: the fuzz target of one kernel variant, named at build time by
- * PAGERACE_VARIANT ("v5.9", "v5.10", "v6.2", "racy-refcount"), or a
+ * PAGERACE_VARIANT (a built-in one's name, variants/NAME.c), or a
  * variant file's (PAGERACE_VARIANT_FILE).
  * Any input decodes to a program (src/lang/decode.c) that runs on the real
  * scheduler; a violation prints its trace and verdict, then abort()s.
@@ -19,7 +19,7 @@ extern const struct variant pr_file_variant;
 #elif defined(PAGERACE_VARIANT)
 #define FIND_VARIANT() variant_by_name(PAGERACE_VARIANT, (int)strlen(PAGERACE_VARIANT))
 #else
-#error "build with -DPAGERACE_VARIANT='\"v5.9\"' (or v5.10, v6.2, racy-refcount) or -DPAGERACE_VARIANT_FILE"
+#error "build with -DPAGERACE_VARIANT='\"NAME\"' (a built-in variant, variants/NAME.c) or -DPAGERACE_VARIANT_FILE"
 #endif
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -22,11 +22,15 @@
 # STATUS_EVERY (5 s), CRASHES_KEEP (100), STATE, PAGERACE, CORPUS_ROOT
 # (corpus: the corpora are CORPUS_ROOT/fuzz-<variant>), REGRESSIONS
 # (corpus/regressions), VARIANT_FILE (the file of a variant named file-*),
-# and BIN_<v> for each variant's target (v5.9 is BIN_v5_9).
+# and FUZZ_DIR, the folder of the targets (fuzz-<variant>;
+# build/fuzz/ENGINE-SANITIZER).  VARIANTS defaults to the kernels, buggy
+# and correct (scripts/variants.sh).
 set -u
-: "${VARIANTS:=v5.9 v5.10 v6.2}" "${JOBS:=2}" "${ENGINE:=libfuzzer}" "${HOURS:=1}"
+. scripts/engine.sh
+: "${VARIANTS:=$(sh scripts/variants.sh list buggy correct)}" "${JOBS:=2}" "${ENGINE:=libfuzzer}" "${HOURS:=1}"
 : "${SANITIZER:=none}" "${STATUS_EVERY:=5}" "${CRASHES_KEEP:=100}" "${STATE:=build/campaign}"
 : "${PAGERACE:=build/pagerace}" "${CORPUS_ROOT:=corpus}" "${REGRESSIONS:=corpus/regressions}"
+: "${FUZZ_DIR:=build/fuzz/$ENGINE-$SANITIZER}"
 total=${SECONDS_TOTAL:-$(awk -v h="$HOURS" 'BEGIN { printf "%d", h * 3600 }')}
 mkdir -p "$STATE" crashes
 touch "$STATE/stats.tsv" "$STATE/signatures.tsv"
@@ -43,34 +47,32 @@ start=$(date +%s)
 pids=()
 stopping=
 
-bin_of() { local v=${1//[.-]/_}; eval "echo \${BIN_$v}"; }
 # How pagerace names variant v: a built-in one, or VARIANT_FILE's (file-*).
 variant_args() { [ "${1#file-}" != "$1" ] && echo "--variant-file $VARIANT_FILE" || echo "--variant $1"; }
 now() { echo $(($(date +%s) - start + before)); }
 
 start_fuzzer() {
-	local v=$1 bin out
-	bin=$(bin_of "$v")
+	local v=$1 bin=$FUZZ_DIR/fuzz-$1 out
+	[ -x "$bin" ] || { echo "campaign: no fuzz target $bin" >&2; exit 2; }
 	mkdir -p "$CORPUS_ROOT/fuzz-$v" "crashes/campaign-$v"
 	if [ "$ENGINE" = libfuzzer ]; then
-		setsid "$bin" -fork="$JOBS" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
-			-max_total_time="$total" -dict=fuzz/pagerace.dict -max_len=64 \
-			-artifact_prefix="crashes/campaign-$v/" "$CORPUS_ROOT/fuzz-$v" fuzz/seeds \
+		setsid sh -c '. scripts/engine.sh && libfuzzer "$@"' libfuzzer "$bin" -fork="$JOBS" \
+			-ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 -max_total_time="$total" \
+			-artifact_prefix="crashes/campaign-$v/" "$CORPUS_ROOT/fuzz-$v" "$FUZZ_SEEDS" \
 			>>"$STATE/$v.log" 2>&1 &
 		pids+=($!)
 		return
 	fi
 	# AFL++: its own output folder resumes; the corpus seeds a new one.
 	out=$STATE/afl-$v
-	export AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1
 	export AFL_AUTORESUME=1
-	[ -n "$(ls "$CORPUS_ROOT/fuzz-$v")" ] || cp fuzz/seeds/* "$CORPUS_ROOT/fuzz-$v/"
-	setsid afl-fuzz -i "$CORPUS_ROOT/fuzz-$v" -o "$out" -M main -V "$total" -x fuzz/pagerace.dict -- "$bin" \
-		>>"$STATE/$v.log" 2>&1 &
+	[ -n "$(ls "$CORPUS_ROOT/fuzz-$v")" ] || cp "$FUZZ_SEEDS"/* "$CORPUS_ROOT/fuzz-$v/"
+	setsid sh -c '. scripts/engine.sh && afl_fuzz "$@"' afl_fuzz "$CORPUS_ROOT/fuzz-$v" "$out" -M main \
+		-V "$total" -- "$bin" >>"$STATE/$v.log" 2>&1 &
 	pids+=($!)
 	for ((j = 1; j < JOBS; j++)); do
-		setsid afl-fuzz -i "$CORPUS_ROOT/fuzz-$v" -o "$out" -S "s$j" -V "$total" -x fuzz/pagerace.dict -- "$bin" \
-			>>"$STATE/$v.log.s$j" 2>&1 &
+		setsid sh -c '. scripts/engine.sh && afl_fuzz "$@"' afl_fuzz "$CORPUS_ROOT/fuzz-$v" "$out" -S "s$j" \
+			-V "$total" -- "$bin" >>"$STATE/$v.log.s$j" 2>&1 &
 		pids+=($!)
 	done
 }
@@ -108,8 +110,8 @@ triage() {
 		out=$("$PAGERACE" minimize $(variant_args "$v") --out "$tmp" \
 			--origin "Found by make campaign ($ENGINE, SANITIZER=$SANITIZER) after $(now) s; raw input $c." \
 			"$c" 2>/dev/null)
-		sig=$(echo "$out" | sed -n 's/^signature: //p')
-		story=$(echo "$out" | head -1)
+		sig=$(echo "$out" | result_key signature)
+		story=$(echo "$out" | result_key story)
 		if [ -z "$sig" ]; then
 			sig="unreplayable-$(basename "$c")" # a sanitizer report, not a verdict
 			story=$c
@@ -175,6 +177,7 @@ stop() {
 	echo "campaign: stopped after $(now) s of campaign; report: $STATE/report.md"
 }
 
+engine_env "$ENGINE"
 trap 'stop; exit 0' INT TERM
 echo "campaign: $VARIANTS, engine $ENGINE, sanitizer $SANITIZER, $JOBS job(s) each, $total s," \
 	"resuming at $before s; state in $STATE"

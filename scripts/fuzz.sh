@@ -27,12 +27,9 @@ else
 	corpus=corpus/$target
 	mkdir -p "$corpus"
 fi
-# AFL++ refuses sanitizer options that symbolize (too slow in its loop).
-sym=
-[ "$ENGINE" = afl ] && sym=:symbolize=0
-export TSAN_OPTIONS="halt_on_error=1:abort_on_error=1:report_signal_unsafe=0$sym"
-export ASAN_OPTIONS="abort_on_error=1:detect_leaks=0$sym"
-export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1$sym"
+. scripts/engine.sh
+engine_env "$ENGINE"
+[ -x "$BIN" ] || { echo "fuzz: no fuzz target $BIN" >&2; exit 2; }
 echo "fuzz: $target, engine $ENGINE, sanitizer $SANITIZER, $FUZZ_SECONDS s, $JOBS job(s), corpus ${FRESH:+fresh }$corpus"
 start=$(date +%s.%N)
 crash=
@@ -41,14 +38,14 @@ run_libfuzzer() {
 	stamp=build/fuzz/$tag.stamp
 	touch "$stamp"
 	seeds=
-	[ -n "$FRESH" ] || seeds=fuzz/seeds
+	[ -n "$FRESH" ] || seeds=$FUZZ_SEEDS
 	fork=
 	[ "$JOBS" -gt 1 ] && fork="-fork=$JOBS"
-	"$BIN" -max_total_time="$FUZZ_SECONDS" -dict=fuzz/pagerace.dict -max_len=64 \
-		-print_final_stats=1 -artifact_prefix="$CRASHES/$tag-" $fork "$corpus" $seeds >"$log" 2>&1
+	libfuzzer "$BIN" -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 \
+		-artifact_prefix="$CRASHES/$tag-" $fork "$corpus" $seeds >"$log" 2>&1
 	crash=$(find "$CRASHES" -maxdepth 1 -name "$tag-crash-*" -newer "$stamp" | head -1)
 	[ -n "$crash" ] || return 0
-	"$BIN" -minimize_crash=1 -max_total_time=10 -exact_artifact_path="$crash.min" "$crash" \
+	libfuzzer "$BIN" -minimize_crash=1 -max_total_time=10 -exact_artifact_path="$crash.min" "$crash" \
 		>"$log.min" 2>&1
 	[ -s "$crash.min" ] && minimized=$crash.min
 }
@@ -59,19 +56,17 @@ run_afl() {
 	if [ -n "$FRESH" ] || [ -z "$(ls "$corpus")" ]; then
 		in=$(mktemp -d)
 		printf '\0' >"$in/empty"
-		[ -n "$FRESH" ] || cp fuzz/seeds/* "$in/"
+		[ -n "$FRESH" ] || cp "$FUZZ_SEEDS"/* "$in/"
 	else
 		in=$corpus
 	fi
-	export AFL_NO_UI=1 AFL_BENCH_UNTIL_CRASH=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
-	export AFL_NO_AFFINITY=1 # the scheduler pins its own threads
+	export AFL_BENCH_UNTIL_CRASH=1
 	j=1
 	while [ "$j" -lt "$JOBS" ]; do
-		afl-fuzz -i "$in" -o "$out" -S "s$j" -V "$FUZZ_SECONDS" -x fuzz/pagerace.dict -- "$BIN" \
-			>"$log.s$j" 2>&1 &
+		afl_fuzz "$in" "$out" -S "s$j" -V "$FUZZ_SECONDS" -- "$BIN" >"$log.s$j" 2>&1 &
 		j=$((j + 1))
 	done
-	afl-fuzz -i "$in" -o "$out" -M main -V "$FUZZ_SECONDS" -x fuzz/pagerace.dict -- "$BIN" >"$log" 2>&1
+	afl_fuzz "$in" "$out" -M main -V "$FUZZ_SECONDS" -- "$BIN" >"$log" 2>&1
 	st=$?
 	# The main instance stopped: at a crash of its own, or the time is up;
 	# the secondaries stop with it.

@@ -12,7 +12,10 @@ ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL oss-fuzz: $*"; }
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-target=pagerace_v6_2
+cd "$repo" && . scripts/engine.sh
+# One target per correct kernel (scripts/variants.sh), named by its id.
+targets=$(for v in $(sh scripts/variants.sh list correct); do echo "pagerace_$(sh scripts/variants.sh id "$v")"; done)
+[ -n "$targets" ] || { echo "FAIL oss-fuzz: no correct variant to build"; exit 1; }
 seeds=$(cd "$repo/fuzz/seeds" && ls *.bin)
 lib=$(cd "$repo" && ls src/*/*.c variants/*.c | grep -vxE 'src/(cli/.*|variant/variant_defaults).c' | sort)
 
@@ -53,24 +56,27 @@ build() {
 	return $st
 }
 
-# outputs NAME: $OUT holds the v6.2 target, its seeds, dictionary and
-# options, and nothing else (no target of a buggy variant).
+# outputs NAME: $OUT holds each correct kernel's target, its seeds,
+# dictionary and options (the launcher's flags, scripts/engine.sh), and
+# nothing else (no target of a buggy variant).
 outputs() {
 	out=$tmp/$1
-	want="$target $target.dict $target.options ${target}_seed_corpus.zip"
-	got=$(ls "$out" | tr '\n' ' ')
-	[ "$got" = "$want " ] && ok || bad "$1: \$OUT holds '$got', not '$want'"
+	want=$(for t in $targets; do printf '%s\n' "$t" "$t.dict" "$t.options" "${t}_seed_corpus.zip"; done | sort)
+	got=$(ls "$out")
+	[ "$got" = "$want" ] && ok || bad "$1: \$OUT holds '$(echo $got)', not '$(echo $want)'"
+	for target in $targets; do
 	zipped=$(unzip -Z1 "$out/${target}_seed_corpus.zip" | sort)
 	[ "$zipped" = "$seeds" ] && ok || bad "$1: the seed corpus holds '$zipped'"
 	cmp -s "$out/$target.dict" "$repo/fuzz/pagerace.dict" && ok ||
 		bad "$1: $target.dict is not fuzz/pagerace.dict"
-	options=$(printf '[libfuzzer]\nmax_len = 64\ndict = %s.dict' "$target")
+	options=$(printf '[libfuzzer]\nmax_len = %s\ndict = %s.dict' "$FUZZ_MAX_LEN" "$target")
 	[ "$(cat "$out/$target.options")" = "$options" ] && ok ||
 		bad "$1: $target.options: $(cat "$out/$target.options")"
+	done
 }
 
 # An input `make fuzz` found, the race that crashes v5.9 (lost-pages 3):
-# the v6.2 target runs it clean, a v5.9 one would not.
+# a correct kernel's target runs it clean, a v5.9 one would not.
 printf '\054\000\000\021\000\041\052\000\001\041\001\000\001\006' >"$tmp/race-v5.9"
 
 # clean LOG: no crash, no sanitizer report, no verdict in LOG.
@@ -81,7 +87,8 @@ clean() {
 # fuzz NAME: the libFuzzer target runs each seed once, with every source
 # instrumented, then 2,000 inputs mutated from them, and v5.9's race; no crash.
 fuzz() {
-	out=$tmp/$1 dir=$tmp/$1-corpus log=$tmp/$1-run.log
+	for target in $targets; do
+	out=$tmp/$1 dir=$tmp/$1-corpus-$target log=$tmp/$1-run.log
 	mkdir "$dir" && unzip -q "$out/${target}_seed_corpus.zip" -d "$dir"
 	"$out/$target" -runs=0 -print_coverage=1 "$dir" >"$log" 2>&1
 	st=$?
@@ -89,31 +96,37 @@ fuzz() {
 		bad "$1: the seeds, status $st: $(grep -m1 -E 'ERROR|runtime error|^verdict' "$log")"
 	missing=
 	for f in $lib fuzz/target.c fuzz/feedback.c; do
-		# A file of data alone (a variant that reuses another's
-		# functions) has no function to instrument.
-		nm "$tmp/work-$1/pagerace/${f%.c}.o" 2>/dev/null | grep -E ' [Tt] ' | grep -qvE 'module_ctor|module_dtor' || continue
+		# Its object, as build.sh names it (a variant file is built as
+		# gen/variant-NAME.c).  A file of data alone (a variant that
+		# reuses another's functions) has no function to instrument.
+		o=$(echo "${f%.c}" | sed 's|^variants/|gen/variant-|' | tr / _).o
+		[ -f "$tmp/work-$1/pagerace/$o" ] || { missing="$missing $f(no $o)"; continue; }
+		nm "$tmp/work-$1/pagerace/$o" | grep -E ' [Tt] ' | grep -qvE 'module_ctor|module_dtor' || continue
 		grep -qE "COVERED_FUNC: .* /.*/$f:" "$log" || missing="$missing $f"
 	done
 	[ -z "$missing" ] && ok || bad "$1: no coverage instrumentation in$missing"
-	"$out/$target" -runs=2000 -max_len=64 -dict="$out/$target.dict" "$dir" >"$log" 2>&1
+	"$out/$target" -runs=2000 -max_len="$FUZZ_MAX_LEN" -dict="$out/$target.dict" "$dir" >"$log" 2>&1
 	st=$?
 	[ $st = 0 ] && grep -q 'Done 2000 runs' "$log" && clean "$log" && ok ||
 		bad "$1: 2,000 runs, status $st: $(grep -m1 -E 'ERROR|runtime error|^verdict' "$log")"
 	"$out/$target" "$tmp/race-v5.9" >"$log" 2>&1
 	st=$?
-	[ $st = 0 ] && clean "$log" && ok || bad "$1: v5.9's race crashes it (not v6.2?): $(grep -m1 '^verdict' "$log")"
+	[ $st = 0 ] && clean "$log" && ok || bad "$1: v5.9's race crashes $target: $(grep -m1 '^verdict' "$log")"
+	done
 }
 
 # afl NAME: the AFL++ target (its driver runs the files it is given) runs
 # each seed once, and v5.9's race; no crash.
 afl() {
-	out=$tmp/$1 dir=$tmp/$1-corpus log=$tmp/$1-run.log
+	for target in $targets; do
+	out=$tmp/$1 dir=$tmp/$1-corpus-$target log=$tmp/$1-run.log
 	mkdir "$dir" && unzip -q "$out/${target}_seed_corpus.zip" -d "$dir"
 	"$out/$target" "$dir"/* "$tmp/race-v5.9" >"$log" 2>&1
 	st=$?
 	n=$(grep -c 'Execution successful' "$log")
 	[ $st = 0 ] && [ "$n" = $(($(echo "$seeds" | wc -l) + 1)) ] && clean "$log" && ok ||
 		bad "$1: the seeds, status $st, $n ran: $(grep -m1 -E 'ERROR|runtime error|^verdict' "$log")"
+	done
 }
 
 export LIB_FUZZING_ENGINE=-fsanitize=fuzzer

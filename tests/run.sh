@@ -19,7 +19,7 @@ only="$*"
 tsan() {
 	pass=0 fail=0
 	for f in corpus/regressions/*.prog; do
-		for v in v5.9 v5.10 v6.2; do
+		for v in $(sh scripts/variants.sh list buggy correct); do
 			TSAN_OPTIONS=halt_on_error=1:exitcode=66 "$1" replay --variant $v "$f" >/dev/null 2>"$log.tsan"
 			if [ $? -le 1 ] && ! grep -q ThreadSanitizer "$log.tsan"; then
 				pass=$((pass + 1))
@@ -29,14 +29,16 @@ tsan() {
 			fi
 		done
 	done
-	TSAN_OPTIONS=halt_on_error=1:exitcode=66 "$1" replay --variant racy-refcount \
-		corpus/regressions/wilcox-2021-two-cpus.prog >/dev/null 2>"$log.tsan"
-	if grep -q 'ThreadSanitizer: data race' "$log.tsan"; then
-		pass=$((pass + 1))
-	else
-		fail=$((fail + 1))
-		echo "FAIL tsan: racy-refcount not reported as a data race"
-	fi
+	for v in $(sh scripts/variants.sh list racy); do
+		TSAN_OPTIONS=halt_on_error=1:exitcode=66 "$1" replay --variant $v \
+			corpus/regressions/wilcox-2021-two-cpus.prog >/dev/null 2>"$log.tsan"
+		if grep -q 'ThreadSanitizer: data race' "$log.tsan"; then
+			pass=$((pass + 1))
+		else
+			fail=$((fail + 1))
+			echo "FAIL tsan: $v not reported as a data race"
+		fi
+	done
 	rm -f "$log.tsan"
 	echo "tsan: $pass passed, $fail failed"
 }

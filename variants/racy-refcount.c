@@ -3,6 +3,8 @@
  * the deterministic scheduler (one point, the read, and the write in its
  * step), a data race for ThreadSanitizer against any other cpu's access to
  * the count.  The proof that the scheduler's baton hides no race.
+ *
+ * pagerace-expect: ok data-race
  */
 #include <linux/mm.h>
 

@@ -3,6 +3,8 @@
  * page that is not a head frees its tails.  PageHead is read after the put:
  * by then the other holder may have freed a compound page, which clears
  * PG_head, and its tails are freed a second time (CVE-2023-52739).
+ *
+ * pagerace-expect: double-free
  */
 #include <linux/mm.h>
 

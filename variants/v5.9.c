@@ -4,6 +4,8 @@
  * if it was the last.  A speculative reference held meanwhile makes its
  * owner's put_page free page 0 at order 0: the rest of a non-compound block
  * is lost (LKML, 12 January 2021).
+ *
+ * pagerace-expect: lost-pages
  */
 #include <linux/mm.h>
 

@@ -4,6 +4,8 @@
  * the page.  put_page as include/linux/mm.h has it in 6.2 (the folio form).
  * The lookup: 6.2's mm/filemap.c has it as the static mapping_get_entry,
  * exported as filemap_get_entry in 6.3; the accesses are the same.
+ *
+ * pagerace-expect: ok
  */
 #include <linux/mm.h>
 #include <linux/pagemap.h>

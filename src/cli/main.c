@@ -56,7 +56,7 @@ static const char help[] =
 	"on real threads under a deterministic scheduler, and checks it.\n"
 	"\n"
 	"  pagerace replay [--variant V] FILE   print the trace and the verdict of FILE\n"
-	"      --variant V   v5.9 | v5.10 | v6.2 | racy-refcount (overrides the file's)\n"
+	"      --variant V   " VARIANT_NAMES " (overrides the file's)\n"
 	"      --variant-file F.c   a kernel variant of your own (docs/writing-a-variant.md),\n"
 	"                    taken by every command that takes --variant\n"
 	"  pagerace show [--variant V] FILE     print FILE (text or binary) as text\n"

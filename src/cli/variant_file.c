@@ -127,7 +127,8 @@ static bool compile(const char *path, char *so)
 	char *argv[] = { PAGERACE_CC, "-std=gnu11", "-fPIC", "-O1", "-g", "-Wall",
 			 "-Werror=implicit-function-declaration", "-Werror=incompatible-pointer-types",
 			 "-Werror=int-conversion", "-Werror=return-type", "-I" PAGERACE_ROOT "/shim",
-			 "-I" PAGERACE_ROOT "/src", "-DPR_VARIANT_ID=file", define_name, define_path,
+			 "-I" PAGERACE_ROOT "/src", "-I" PAGERACE_ROOT "/build", "-DPR_VARIANT_ID=file",
+			 define_name, define_path,
 			 "-include", "pagerace/prelude.h",
 			 /* Count the file's own functions, not the shim's inlines. */
 			 "-finstrument-functions",

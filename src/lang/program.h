@@ -4,7 +4,7 @@
  * Includes the variant table only (to name variants).
  *
  * The text form, one directive a line, '#' to the end of a line a comment:
- *   variant NAME            v5.9 | v5.10 | v6.2 | racy-refcount (default v6.2)
+ *   variant NAME            a built-in variant, variants/NAME.c (default v6.2)
  *   pages N                 power of two, 4..1024 (default 16)
  *   slots N                 1..64 (default 4)
  *   cache S [S...]          order-0 pages in these slots before the cpus start

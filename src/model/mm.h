@@ -80,13 +80,6 @@ struct mm {
 /* The machine the shim's primitives act on: one execution at a time. */
 extern struct mm *pr_mm;
 
-/* Checking code whose branches are no progress for a fuzzer. */
-#if defined(__clang__)
-#define NO_COVERAGE __attribute__((no_sanitize("coverage")))
-#else
-#define NO_COVERAGE
-#endif
-
 static inline int pfn_of(const struct mm *mm, const struct page *page)
 {
 	return page ? (int)(page - mm->pages) : -1;

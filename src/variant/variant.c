@@ -1,6 +1,7 @@
-/* variant.c: the table of built-in variants (each a kernel-shaped file in
- * variants/), and the dispatch of the ops to a variant's functions.
- * Entry points: variants[], variant_by_name, variant_lookup.
+/* variant.c: finding a built-in variant (the table, variants[], is
+ * generated from the files in variants/ by scripts/variants.sh), and the dispatch of
+ * the ops to a variant's functions.
+ * Entry points: variant_by_name, variant_lookup.
  */
 #include <string.h>
 
@@ -11,15 +12,6 @@ const char *const variant_fn_names[NR_VF] = {
 	[VF_PUT_PAGE] = "put_page",
 	[VF_FIND_GET_ENTRY] = "find_get_entry",
 	[VF_FILEMAP_GET_ENTRY] = "filemap_get_entry",
-};
-
-extern const struct variant pr_v5_9_variant, pr_v5_10_variant, pr_racy_refcount_variant;
-
-const struct variant *const variants[NR_VARIANTS] = {
-	[VARIANT_V5_9] = &pr_v5_9_variant,
-	[VARIANT_V5_10] = &pr_v5_10_variant,
-	[VARIANT_V6_2] = &pr_v6_2_variant,
-	[VARIANT_RACY_REFCOUNT] = &pr_racy_refcount_variant,
 };
 
 bool variant_defines(const struct variant *v, enum variant_fn fn)

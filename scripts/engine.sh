@@ -63,7 +63,18 @@ libfuzzer_options() {
 
 # result_key KEY: the value of KEY in the last "result: cmd=... KEY=VALUE
 # ..." line of a pagerace command's output on stdin (values are
-# space-free, %20 standing for a space); nothing when it has no KEY.
+# space-free: a space, a % or a control byte is written %XX, which this
+# decodes); nothing when it has no KEY.
 result_key() {
-	sed -n 's/^result: //p' | tail -1 | tr ' ' '\n' | sed -n "s/^$1=//p" | sed 's/%20/ /g'
+	sed -n 's/^result: //p' | tail -1 | tr ' ' '\n' | sed -n "s/^$1=//p" | awk '{
+		out = ""
+		while (match($0, /%[0-9A-Fa-f][0-9A-Fa-f]/)) {
+			hex = tolower(substr($0, RSTART + 1, 2))
+			out = out substr($0, 1, RSTART - 1) sprintf("%c", \
+				(index("0123456789abcdef", substr(hex, 1, 1)) - 1) * 16 + \
+				index("0123456789abcdef", substr(hex, 2, 1)) - 1)
+			$0 = substr($0, RSTART + 3)
+		}
+		print out $0
+	}'
 }

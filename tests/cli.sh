@@ -98,20 +98,21 @@ result() {
 		ok
 	fi
 }
-# value KEY: KEY's value in the last result: line, %20 back to a space.
-value() { printf '%s\n' "$last" | tr ' ' '\n' | sed -n "s/^$1=//p" | sed 's/%20/ /g'; }
+# value KEY: KEY's value in the last result: line, as the scripts read it.
+. scripts/engine.sh
+value() { printf '%s\n' "$last" | result_key "$1"; }
 hex='[0-9a-f]{8}'
 num='[0-9]+'
 secs='[0-9]+\.[0-9]{3}'
 minimized="ops_before=4 ops_after=4 preempt_before=3 preempt_after=3 minimize_runs=[1-9][0-9]* minimize_ms=[0-9]+\.[0-9]"
-mkdir -p "$tmp/a dir"
-odir=$(printf '%s' "$tmp/a dir" | sed 's/ /%20/g')
+mkdir -p "$tmp/a dir%"
+odir=$(printf '%s' "$tmp/a dir%" | sed 's/%/%25/g; s/ /%20/g')
 result 1 'result: cmd=replay variant=v5.9 verdict=lost-pages count=3' -- replay --variant v5.9 "$story"
 result 1 'result: cmd=replay variant=v5.10 verdict=double-free' -- \
 	replay --variant v5.10 corpus/regressions/cve-2023-52739-compound.prog
 result 0 'result: cmd=replay variant=v6.2 verdict=ok' -- replay "$story"
 result 0 "result: cmd=minimize variant=v5.9 verdict=lost-pages count=3 story=$odir/v5\.9-lost-pages-$hex\.prog signature=lost-pages-$hex $minimized" -- \
-	minimize --variant v5.9 --out "$tmp/a dir" "$story"
+	minimize --variant v5.9 --out "$tmp/a dir%" "$story"
 kept=$(value story)
 if [ -f "$kept" ] && grep -q "^signature: $(value signature)$" "$tmp/out" &&
 	"$bin" replay --variant v5.9 "$kept" | tail -1 | grep -qx 'result: cmd=replay variant=v5.9 verdict=lost-pages count=3'; then
@@ -121,7 +122,7 @@ else
 fi
 result 1 'result: cmd=minimize variant=v6.2 verdict=ok' -- minimize --out "$tmp" "$story"
 result 1 "result: cmd=hunt variant=v5.9 verdict=lost-pages count=3 tries=[1-9][0-9]* seconds=$secs story=$odir/v5\.9-lost-pages-$hex\.prog signature=lost-pages-$hex $minimized" -- \
-	hunt --variant v5.9 --seconds 10 --seed 3 --out "$tmp/a dir" "$story"
+	hunt --variant v5.9 --seconds 10 --seed 3 --out "$tmp/a dir%" "$story"
 result 0 "result: cmd=hunt variant=v6.2 verdict=ok tries=[1-9][0-9]* seconds=$secs" -- \
 	hunt --variant v6.2 --seconds 0.3 --seed 1 --out "$tmp" "$story"
 result 0 "result: cmd=stress variant=v6.2 verdict=ok tries=[1-9][0-9]* seconds=$secs" -- stress --seconds 0.2 "$story"
@@ -130,7 +131,7 @@ result 1 "result: cmd=stress variant=v6.2 verdict=refcount-underflow tries=1 sec
 result 0 "result: cmd=explore variant=v5.9 verdict=ok schedules=17 violations=0 pruned=$num" -- \
 	explore --variant v5.9 --preemptions 2 "$story"
 result 1 "result: cmd=explore variant=v5.9 verdict=lost-pages count=3 story=$odir/v5\.9-lost-pages-$hex\.prog signature=lost-pages-$hex schedules=$num violations=[1-9][0-9]* pruned=$num" -- \
-	explore --variant v5.9 --preemptions 3 --out "$tmp/a dir" "$story"
+	explore --variant v5.9 --preemptions 3 --out "$tmp/a dir%" "$story"
 [ -f "$(value story)" ] && ok || bad "explore's story=$(value story) is not there"
 result 0 "result: cmd=explore variant=v6.2 verdict=ok schedules=$num violations=0 pruned=$num" -- \
 	explore --all-programs --cpus 1 --ops 1

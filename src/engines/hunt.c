@@ -8,17 +8,8 @@
  * every depth gets its share.
  */
 #include <string.h>
-#include <time.h>
 
 #include "engines/hunt.h"
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /* The steps each cpu takes in a plain run (prog with its schedule
  * dropped), and their sum. */
@@ -49,7 +40,7 @@ void hunt(struct exec *x, struct program *prog, const struct hunt_options *o,
 	struct random_strategy walk;
 	struct pct_strategy pct;
 	struct sched_strategy *strategy = o->pct ? &pct.s : &walk.s;
-	double start = now();
+	double start = sched_seconds();
 	int steps[SCHED_MAX_CPUS], total = plain_steps(x, prog, o->variant, steps);
 
 	random_init(&walk, o->seed);
@@ -66,10 +57,10 @@ void hunt(struct exec *x, struct program *prog, const struct hunt_options *o,
 			if (x->verdict.kind != VERDICT_OK) {
 				keep_schedule(x, prog);
 				r->found = true;
-				r->seconds = now() - start;
+				r->seconds = sched_seconds() - start;
 				return;
 			}
 		}
-	} while (now() - start < o->seconds);
-	r->seconds = now() - start;
+	} while (sched_seconds() - start < o->seconds);
+	r->seconds = sched_seconds() - start;
 }

@@ -3,7 +3,6 @@
  * Entry point: minimize.  Never writes a file (report/story.c keeps the result).
  */
 #include <string.h>
-#include <time.h>
 
 #include "engines/explore.h"
 #include "engines/minimize.h"
@@ -75,6 +74,16 @@ static void drop_schedule_entries(struct program *prog, int cpu)
 	prog->nschedule = (uint16_t)n;
 }
 
+/* Keep cand in prog if the verdict holds on it. */
+static bool keep_if_holds(struct goal *g, struct program *prog, const struct program *cand)
+{
+	if (!holds(g, cand))
+		return false;
+	*prog = *cand;
+	pin_schedule(g, prog);
+	return true;
+}
+
 /* Pass 1: a whole cpu at a time. */
 static bool drop_cpus(struct goal *g, struct program *prog)
 {
@@ -88,11 +97,7 @@ static bool drop_cpus(struct goal *g, struct program *prog)
 		cand.cpus &= (uint8_t)~(1u << c);
 		cand.nops[c] = 0;
 		drop_schedule_entries(&cand, c);
-		if (holds(g, &cand)) {
-			*prog = cand;
-			pin_schedule(g, prog);
-			changed = true;
-		}
+		changed |= keep_if_holds(g, prog, &cand);
 	}
 	return changed;
 }
@@ -119,11 +124,7 @@ static bool drop_handles(struct goal *g, struct program *prog)
 			if (!mask)
 				continue;
 			delete_ops(g, &cand, c, mask);
-			if (holds(g, &cand)) {
-				*prog = cand;
-				pin_schedule(g, prog);
-				changed = true;
-			}
+			changed |= keep_if_holds(g, prog, &cand);
 		}
 	}
 	return changed;
@@ -139,11 +140,7 @@ static bool drop_ops(struct goal *g, struct program *prog)
 			struct program cand = *prog;
 
 			delete_ops(g, &cand, c, 1u << i);
-			if (holds(g, &cand)) {
-				*prog = cand;
-				pin_schedule(g, prog);
-				changed = true;
-			}
+			changed |= keep_if_holds(g, prog, &cand);
 		}
 	}
 	return changed;
@@ -261,19 +258,11 @@ static void renumber_cpus(struct program *prog)
 	*prog = out;
 }
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
 bool minimize(struct exec *x, struct program *prog, const struct variant *variant,
 	      struct minimize_stats *stats)
 {
 	struct goal g = { .x = x, .variant = variant, .contract = program_keeps_contract(prog) };
-	double start = now_ms();
+	double start = sched_seconds();
 
 	memset(stats, 0, sizeof(*stats));
 	exec_run(x, prog, variant);
@@ -300,6 +289,6 @@ bool minimize(struct exec *x, struct program *prog, const struct variant *varian
 	stats->runs = g.runs;
 	stats->ops_after = total_ops(prog);
 	stats->preempt_after = x->sched.preemptions;
-	stats->ms = now_ms() - start;
+	stats->ms = (sched_seconds() - start) * 1e3;
 	return true;
 }

@@ -4,23 +4,14 @@
  * Entry point: stress.
  */
 #include <string.h>
-#include <time.h>
 
 #include "engines/stress.h"
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 void stress(struct exec *x, const struct program *prog, const struct stress_options *o,
 	    struct stress_result *r)
 {
 	struct chaos_strategy chaos;
-	double start = now();
+	double start = sched_seconds();
 
 	chaos_init(&chaos, o->seed, o->chaos);
 	memset(r, 0, sizeof(*r));
@@ -31,6 +22,6 @@ void stress(struct exec *x, const struct program *prog, const struct stress_opti
 			r->found = true;
 			break;
 		}
-	} while ((r->rounds & 63) || now() - start < o->seconds);
-	r->seconds = now() - start;
+	} while ((r->rounds & 63) || sched_seconds() - start < o->seconds);
+	r->seconds = sched_seconds() - start;
 }

@@ -261,7 +261,7 @@ static void start_threads(uint8_t cpus, bool free_running)
 	}
 }
 
-static double monotonic(void)
+double sched_seconds(void)
 {
 	struct timespec ts;
 
@@ -286,8 +286,8 @@ static void wait_done(const struct sched_plan *plan)
 			last = steps;
 			since = 0;
 		} else if (!since) {
-			since = monotonic();
-		} else if (plan->hang && monotonic() - since >= 1) {
+			since = sched_seconds();
+		} else if (plan->hang && sched_seconds() - since >= 1) {
 			uint32_t alive = __atomic_load_n(&pool.alive, RELAXED);
 
 			plan->hang(plan->ctx, plan->strategy->free_running && alive ? __builtin_ctz(alive)

@@ -100,4 +100,8 @@ bool sched_step_end(int cpu, enum sched_status st, bool took_step);
 /* The CPU the serialized threads are pinned to, or -1 when not pinned. */
 int sched_pinned_cpu(void);
 
+/* Seconds on the monotonic clock: the watchdog's, and the engines'
+ * budgets. */
+double sched_seconds(void);
+
 #endif

@@ -146,9 +146,9 @@ campaign: build/pagerace
 		SANITIZER=$(SANITIZER) FUZZ_DIR=build/fuzz/$(ENGINE)-$(SANITIZER) bash scripts/campaign.sh
 
 # make test: the fast part of check, gcc only, no fuzzer: the harness's
-# accounting, the unit tests (TEST=NAME: only the tests matching that shell
+# accounting, src/'s rooms in their order, the unit tests (TEST=NAME: only the tests matching that shell
 # pattern), the command line and the variant files.
-FAST_PARTS := harness unit cli variants
+FAST_PARTS := harness layout unit cli variants
 test: build/pagerace build/test-unit
 ifneq ($(TEST),)
 	build/test-unit $(TEST)

@@ -44,6 +44,7 @@ tsan() {
 }
 
 part harness sh tests/harness.sh
+part layout sh tests/layout.sh
 part unit build/test-unit
 part cli sh tests/cli.sh build/pagerace
 part variants sh tests/variants.sh build/pagerace

@@ -48,11 +48,10 @@ TEST(counts_by_hand)
 		CHECK(r.schedules == want[k] && !r.violations, "K=%d: %ld schedules, %ld violations", k,
 		      r.schedules, r.violations);
 	}
-	CHECK(run_explore(three, "v6.2", 0, false).schedules == 6, "three cpus, one step each");
+	CHECK_EQ(run_explore(three, "v6.2", 0, false).schedules, 6);
 	/* lookup of an empty slot: one step; with an alloc on the other cpu
 	 * (one step): 2 orders, whatever K. */
-	CHECK(run_explore("cpu 0: lookup 0\ncpu 1: alloc 0 a\n", "v6.2", 5, false).schedules == 2,
-	      "one step each");
+	CHECK_EQ(run_explore("cpu 0: lookup 0\ncpu 1: alloc 0 a\n", "v6.2", 5, false).schedules, 2);
 }
 
 /* The seed race needs exactly 3 preemptions, the CVE 4; v6.2 is clean. */

@@ -465,17 +465,17 @@ TEST(raise_from_zero)
 	reset();
 	page_ref_unfreeze(&mm.pages[6], 1);
 	check_no_bug("page_ref_unfreeze from 0");
-	CHECK(page_count_raw(&mm.pages[6]) == 1, "page_ref_unfreeze(p6, 1): count %d", page_count_raw(&mm.pages[6]));
+	CHECK_EQ(page_count_raw(&mm.pages[6]), 1);
 	reset();
 	folio_ref_unfreeze(page_folio(&mm.pages[4]), 2);
 	check_no_bug("folio_ref_unfreeze from 0");
-	CHECK(page_count_raw(&mm.pages[4]) == 2, "folio_ref_unfreeze(p4, 2): count %d", page_count_raw(&mm.pages[4]));
+	CHECK_EQ(page_count_raw(&mm.pages[4]), 2);
 
 	/* An atomic_t that is no page's refcount is nobody's business. */
 	reset();
 	atomic_t other = { 0 };
 	atomic_inc(&other);
-	CHECK(other.counter == 1, "atomic_inc of a local: %d", other.counter);
+	CHECK_EQ(other.counter, 1);
 	check_no_bug("atomic_inc of a local from 0");
 	CHECK(atomic_dec_and_test(&other) && atomic_dec_return(&other) == -1, "local atomics: %d", other.counter);
 	check_no_bug("a local atomic below 0");
@@ -525,7 +525,7 @@ TEST(drop_below_zero)
 	reset();
 	page = buddy_alloc(&mm, 2, true);
 	folio_put(page_folio(page));
-	CHECK(nr_free_pages(&mm) == 16, "folio_put of a compound order-2 page: %d free", nr_free_pages(&mm));
+	CHECK_EQ(nr_free_pages(&mm), 16); /* folio_put of a compound order-2 page */
 	reset();
 	page = buddy_alloc(&mm, 2, false);
 	folio_put(page_folio(page));
@@ -534,7 +534,7 @@ TEST(drop_below_zero)
 	reset();
 	page = buddy_alloc(&mm, 2, false);
 	pr_v6_2_variant.free_pages(page, 2);
-	CHECK(nr_free_pages(&mm) == 16, "6.2's __free_pages(order 2): %d free", nr_free_pages(&mm));
+	CHECK_EQ(nr_free_pages(&mm), 16); /* 6.2's __free_pages(order 2) */
 	check_no_bug("the last puts");
 }
 
@@ -606,10 +606,11 @@ TEST(freeze)
 	check_no_bug("page_ref_freeze to 0");
 	CHECK(!get_page_unless_zero(page) && !folio_try_get(page_folio(page)) && page_count_raw(page) == 0,
 	      "a frozen page gave a reference: count %d", page_count_raw(page));
-	CHECK(!page_ref_freeze(page, 0) || page_count_raw(page) == 0, "freeze(0) at 0: count %d",
-	      page_count_raw(page));
+	/* At 0, freeze(0) is a cmpxchg of 0 to 0: it succeeds. */
+	CHECK(page_ref_freeze(page, 0), "freeze(0) at 0 failed");
+	CHECK_EQ(page_count_raw(page), 0);
 	page_ref_unfreeze(page, 2);
-	CHECK(page_count_raw(page) == 2, "unfreeze(2): count %d", page_count_raw(page));
+	CHECK_EQ(page_count_raw(page), 2);
 	check_no_bug("unfreeze");
 	CHECK(folio_ref_freeze(page_folio(page), 2) && page_count_raw(page) == 0, "folio_ref_freeze(2) at 2: %d",
 	      page_count_raw(page));
@@ -691,12 +692,12 @@ TEST(alloc_tags)
 	CHECK(mm.tag.pages == 6 && other.pages == 2, "sub from a page: its tag %ld, the other %ld", mm.tag.pages,
 	      other.pages);
 	pgalloc_tag_sub_pages((struct alloc_tag *)NULL, 4);
-	CHECK(mm.tag.pages == 6, "sub from no tag changed the tag: %ld", mm.tag.pages);
+	CHECK_EQ(mm.tag.pages, 6); /* no tag, nothing subtracted */
 	pgalloc_tag_sub_pages(pgalloc_tag_get(page), 1);
-	CHECK(mm.tag.pages == 5, "sub from the page's tag: %ld", mm.tag.pages);
+	CHECK_EQ(mm.tag.pages, 5);
 	check_no_bug("tags");
 	reset();
-	CHECK(mm.tag.pages == 0, "mm_reset leaves the tag at %ld", mm.tag.pages);
+	CHECK_EQ(mm.tag.pages, 0);
 }
 
 /* Insertion fills an empty slot only (an occupied one drops the new page),

@@ -342,6 +342,63 @@ TEST(double_free)
 	check_no_bug("compound free");
 }
 
+/* Each invariant buddy_is_valid recounts, broken by hand on a machine
+ * whose p0 is allocated (free: p1, p2-p3, p4-p7, p8-p15): it must say
+ * which. */
+static void list_p0(void)
+{
+	mm.zone.free_area[0].map[0] |= 1; /* p0 and p1, free buddies, unmerged */
+	mm.pages[0].flags |= 1UL << PG_buddy;
+	mm.pages[0].order = 0;
+}
+
+static void count_free_p8(void)
+{
+	mm.pages[8]._refcount.counter = 1;
+}
+
+static void unflag_p8(void)
+{
+	mm.pages[8].flags &= ~(1UL << PG_buddy);
+}
+
+static void flag_p0(void)
+{
+	mm.pages[0].flags |= 1UL << PG_buddy;
+	mm.pages[0].order = 0;
+}
+
+static void list_beyond(void)
+{
+	mm.zone.free_area[0].map[0] |= 1ULL << 16;
+}
+
+TEST(buddy_is_valid_names_each_corruption)
+{
+	static const struct {
+		void (*corrupt)(void);
+		const char *why;
+	} rows[] = {
+		{ list_p0, "free buddies p0 and p1 of order 0 unmerged" },
+		{ count_free_p8, "free p8 has refcount 1" },
+		{ unflag_p8, "p8 on the order-3 list without PageBuddy" },
+		{ flag_p0, "p0 PageBuddy order 0 but not on the list" },
+		{ list_beyond, "order-0 block at p16 beyond the arena" },
+	};
+
+	init(16, 4);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(*rows); i++) {
+		char why[160] = "";
+
+		reset();
+		CHECK(buddy_alloc(&mm, 0, false) == &mm.pages[0], "p0 not allocated first");
+		check_valid("before the corruption");
+		rows[i].corrupt();
+		CHECK(!buddy_is_valid(&mm, why, sizeof(why)), "%s: not seen", rows[i].why);
+		CHECK_STREQ(why, rows[i].why);
+	}
+}
+
 /* The ways a refcount can be raised, each by a primitive of the shim. */
 enum { BY_GET_PAGE, BY_FOLIO_GET, BY_PAGE_REF_INC, BY_ATOMIC_INC, BY_SET_PAGE_COUNT, BY_PAGE_REF_ADD,
        BY_FOLIO_REF_INC, BY_ATOMIC_ADD, NR_RAISE };

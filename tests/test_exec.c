@@ -528,6 +528,33 @@ TEST(every_verdict)
 	x->mm.zone.free_area[0].map[0] |= 1; /* p0 is allocated */
 	CHECK(!check_step(&x->mm, &x->verdict, 1, true) && x->verdict.kind == VERDICT_BUDDY_CORRUPT, "%s",
 	      verdict_names[x->verdict.kind]);
+	/* The end (step 0) recounts them whatever the last step did. */
+	verdict_ok(&x->verdict);
+	CHECK(!check_step(&x->mm, &x->verdict, 0, false) && x->verdict.kind == VERDICT_BUDDY_CORRUPT,
+	      "the end: %s", verdict_names[x->verdict.kind]);
+}
+
+/* Lost pages are named as ranges, a single page alone, up to the last page. */
+TEST(lost_pages_named_by_range)
+{
+	static const struct {
+		const char *text, *detail;
+		int count;
+	} rows[] = {
+		{ "cpu 0: alloc 0 a; alloc 0 a; free a\n", "p0", 1 },
+		{ "cpu 0: alloc 1 a; alloc 0 a; free a\n", "p0-p1", 2 },
+		{ "pages 4\ncpu 0: alloc 1 a; alloc 1 b; alloc 0 b; free a; free b\n", "p2-p3", 2 },
+		{ "cpu 0: alloc 0 a; alloc 0 a; alloc 1 b; alloc 1 b; free a; free b\n", "p0 p2-p3", 3 },
+	};
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(*rows); i++) {
+		if (!run(rows[i].text, "v6.2", NULL))
+			continue;
+		CHECK(x->verdict.kind == VERDICT_LOST_PAGES && x->verdict.count == rows[i].count &&
+			      !strcmp(x->verdict.detail, rows[i].detail),
+		      "%s: %s %d '%s', want lost-pages %d '%s'", rows[i].text, verdict_names[x->verdict.kind],
+		      x->verdict.count, x->verdict.detail, rows[i].count, rows[i].detail);
+	}
 }
 
 /* What a program still holds at the end is dropped the correct way, so a

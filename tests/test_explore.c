@@ -132,3 +132,19 @@ TEST(reduction_hides_nothing)
 	CHECK(fewer > compared / 4, "the reduction ran fewer schedules on only %d of %d programs", fewer, compared);
 }
 
+
+/* With room for more preemptions than the fewest, more schedules violate,
+ * and the one kept is still the fewest. */
+TEST(best_is_the_fewest)
+{
+	static const char noisy[] = "cache 0\ncpu 0: lookup 0; lookup 0\n"
+				    "cpu 1: remove 0; alloc 2 a; free a; alloc 0 b; free b\n";
+
+	for (int red = 0; red < 2; red++) {
+		struct explore_result r = run_explore(noisy, "v5.9", 5, red);
+
+		CHECK(r.violations > 10, "reduction %d: only %ld violations at K=5", red, r.violations);
+		CHECK_EQ(r.best_preemptions, 3);
+		CHECK_STREQ(verdict_names[r.best_kind], "lost-pages");
+	}
+}

@@ -288,3 +288,44 @@ TEST(hunt_finds_the_stories)
 		      r.tries);
 	}
 }
+
+/* PCT of depth d changes priorities d - 1 times, so two cpus preempt
+ * each other at most d - 1 times in one run; hunt's PCT goes up to depth
+ * 5.  This variant's __free_pages BUG()s once four preemptions happened
+ * (the switches of the trace, less the one after the other cpu finished):
+ * PCT must find that, and the random walk finds it too. */
+static void free_pages_after_four_preemptions(struct page *page, unsigned int order)
+{
+	const struct exec *ex = pr_self->x;
+	int other = 1 - pr_self->cpu, switches = 0;
+
+	for (int i = 1; i < ex->nsteps; i++)
+		switches += ex->trace[i].cpu != ex->trace[i - 1].cpu;
+	if (switches && ex->cpu[other].pc == ex->prog->nops[other])
+		switches--;
+	BUG_ON(switches >= 4);
+	pr_v6_2_variant.free_pages(page, order);
+}
+
+TEST(pct_reaches_its_depth)
+{
+	static const char text[] = "cpu 0: alloc 0 a; free a; alloc 0 b; free b; alloc 0 c; free c\n"
+				   "cpu 1: alloc 0 a; free a; alloc 0 b; free b; alloc 0 c; free c\n";
+	static struct program prog;
+	static struct variant four;
+	struct hunt_result r;
+
+	four = pr_v6_2_variant;
+	four.name = "four-preemptions";
+	four.free_pages = free_pages_after_four_preemptions;
+	for (int pct = 0; pct < 2; pct++) {
+		struct hunt_options o = { .variant = &four, .seconds = 2, .pct = pct, .seed = 11 };
+
+		if (!parse_or_fail(&prog, "two cpus", text))
+			return;
+		hunt(x, &prog, &o, &r);
+		CHECK(r.found && x->verdict.kind == VERDICT_BUG && x->sched.preemptions >= 4,
+		      "%s: four preemptions not reached in %ld tries (%s, %d preemptions)", pct ? "pct" : "random",
+		      r.tries, verdict_names[x->verdict.kind], x->sched.preemptions);
+	}
+}

@@ -444,7 +444,7 @@ TEST(tag_reads)
 	trace_shape(kinds, cpus, sizeof(kinds));
 	CHECK(x->verdict.kind == VERDICT_OK && !strcmp(kinds, "load unlink put alloc get recheck head dec tag put load"),
 	      "tag read before the other put: %s; %s", verdict_names[x->verdict.kind], kinds);
-	CHECK(x->mm.tag.pages == 0 - 3, "the tag of the page: %ld, want -3", x->mm.tag.pages);
+	CHECK_EQ(x->mm.tag.pages, -3);
 
 	run_variant(racy, make_variant("codetag-before", free_pages_tag_before_put, NULL), NULL);
 	trace_shape(kinds, cpus, sizeof(kinds));

@@ -69,9 +69,10 @@ TEST(fewest_preemptions_of_the_stories)
 		CHECK(r.violations && r.best_kind == VERDICT_LOST_PAGES && r.best_preemptions == 3,
 		      "v5.9 story at K=3: %ld violations, best %d", r.violations, r.best_preemptions);
 		r = run_explore(three, "v5.9", 2, red);
-		CHECK(!r.violations, "three-cpu story at K=2");
+		CHECK(!r.violations, "three-cpu story at K=2: %ld violations", r.violations);
 		r = run_explore(three, "v5.9", 3, red);
-		CHECK(r.violations && r.best_preemptions == 3, "three-cpu story at K=3");
+		CHECK(r.violations && r.best_preemptions == 3, "three-cpu story at K=3: %ld violations, best %d",
+		      r.violations, r.best_preemptions);
 		r = run_explore(story, "v6.2", 3, red);
 		CHECK(!r.violations && r.schedules > 20, "v6.2 at K=3: %ld violations of %ld", r.violations,
 		      r.schedules);

@@ -21,7 +21,6 @@ set -u
 list=${MUTANTS:-tests/mutants.txt}
 scratch=${MUTATE_DIR:-build/mutate}
 limit=${MUTATE_TIMEOUT:-180}
-root=$(pwd)
 tree=$scratch/tree
 start=$(date +%s)
 

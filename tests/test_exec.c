@@ -393,6 +393,35 @@ TEST(bug_on_is_a_verdict)
 	      verdict_of(story, "v5.9"));
 }
 
+/* 6.2's lookup without step 3, the recheck: it keeps whatever page its
+ * get pinned, even one freed and reused since it loaded the slot. */
+static struct page *find_get_entry_no_recheck(struct address_space *mapping, pgoff_t index)
+{
+	XA_STATE(xas, &mapping->i_pages, index);
+	struct folio *folio;
+
+	rcu_read_lock();
+repeat:
+	folio = xas_load(&xas);
+	if (folio && !folio_try_get_rcu(folio))
+		goto repeat;
+	rcu_read_unlock();
+	return folio ? &folio->page : NULL;
+}
+
+/* The lookup's promise is checked at its return: the page it hands back
+ * is the one its slot holds, else a use-after-free. */
+TEST(lookup_returns_what_its_slot_holds)
+{
+	const struct variant *v = make_variant("no-recheck", NULL, find_get_entry_no_recheck);
+
+	run_variant("cache 0\ncpu 0: lookup 0\ncpu 1: remove 0\n", v, NULL);
+	CHECK_STREQ(verdict_names[x->verdict.kind], "ok");
+	run_variant("cache 0\ncpu 0: lookup 0\ncpu 1: remove 0; alloc 2 a; free a\nschedule: 0 1 1 1 0\n", v, NULL);
+	CHECK_STREQ(verdict_names[x->verdict.kind], "use-after-free");
+	CHECK_STREQ(x->verdict.detail, "p0 returned by a lookup whose slot no longer holds it");
+}
+
 /* 51ff4d7486f0: the tag of page[0] read after a put that was not the last. */
 static void free_pages_tag_after_put(struct page *page, unsigned int order)
 {

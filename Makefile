@@ -162,6 +162,12 @@ check: build/pagerace build/test-unit build/asan/pagerace build/asan/test-unit b
 		$(MAKE) --no-print-directory $$t SANITIZER=$$1 VARIANT=$$2 || exit 1; done
 	sh tests/run.sh
 
+# make mutate: the mutation check, not part of check: each mutant of
+# tests/mutants.txt planted in a copy of the tree, make test's parts run
+# against it (scripts/mutate.sh).
+mutate:
+	sh scripts/mutate.sh
+
 print-src:
 	@echo $(LIB_SRC) $(VARIANT_SRC)
 
@@ -169,7 +175,7 @@ print-src:
 clean:
 	rm -rf build
 
-.PHONY: all test check fuzz campaign print-src clean
+.PHONY: all test check fuzz campaign print-src clean mutate
 
 build/bench-replay-rate: $(SRC) bench/replay_rate.c $(HDR) build/.deps
 	$(CC) $(WARN) $(CFLAGS) $(INC) -o $@ $(SRC) bench/replay_rate.c $(LDLIBS)

@@ -73,6 +73,28 @@ static int total_ops(const struct program *p)
 	return n;
 }
 
+/* A program's canonical text, for comparing programs by what they say. */
+static char *text_of(const struct program *prog)
+{
+	char *text = NULL;
+	size_t len;
+	FILE *f = open_memstream(&text, &len);
+
+	program_print(f, prog);
+	fclose(f);
+	return text;
+}
+
+/* Parse text into prog; false, with a failed check, when it does not. */
+static bool parse_or_fail(struct program *prog, const char *name, const char *text)
+{
+	struct parse_error err;
+	bool parsed = program_parse(prog, text, strlen(text), &err);
+
+	CHECK(parsed, "%s: %d: %s", name, err.line, err.msg);
+	return parsed;
+}
+
 /* Any bytes decode to a program the text parser accepts back unchanged,
  * which keeps the contract. */
 TEST(decoder_is_total)
@@ -84,15 +106,11 @@ TEST(decoder_is_total)
 	for (int i = 0; i < 20000; i++) {
 		size_t len = random_input(buf, sizeof(buf));
 		struct parse_error err;
-		char *text = NULL;
-		size_t tlen;
-		FILE *f;
+		char *text;
 
 		program_decode(&prog, buf, len);
-		f = open_memstream(&text, &tlen);
-		program_print(f, &prog);
-		fclose(f);
-		if (!program_parse(&back, text, tlen, &err))
+		text = text_of(&prog);
+		if (!program_parse(&back, text, strlen(text), &err))
 			bad_parse++;
 		else if (memcmp(&prog, &back, sizeof(prog)))
 			bad_roundtrip++;
@@ -103,9 +121,11 @@ TEST(decoder_is_total)
 	CHECK(bad_roundtrip == 0, "%d of 20000 decoded programs change through text", bad_roundtrip);
 	CHECK(bad_contract == 0, "%d of 20000 decoded programs break the contract", bad_contract);
 	program_decode(&prog, NULL, 0);
-	CHECK(prog.cpus == 3 && prog.cache == 1 && prog.nslots == 1 && prog.npages == 16,
-	      "the empty input is the story's shape: cpus %x cache %llx", prog.cpus,
-	      (unsigned long long)prog.cache);
+	/* The empty input is the story's shape. */
+	CHECK_EQ(prog.cpus, 3);
+	CHECK_EQ(prog.cache, 1);
+	CHECK_EQ(prog.nslots, 1);
+	CHECK_EQ(prog.npages, 16);
 }
 
 /* The ops come from the front and the schedule from the back: changing a
@@ -113,23 +133,37 @@ TEST(decoder_is_total)
 TEST(decoder_keeps_mutations_local)
 {
 	static struct program a, b;
-	uint8_t in[] = { 0, 0x00, 0x00, 0x11, 0x00, 0x21, 0x02, 0x39, 0x00, 0x00, 0x09, 0x04, 0x01, 4 };
+	/* The story: config 0 (2 cpus, 1 slot, 16 pages, slot 0 cached);
+	 * ops lookup, remove, alloc 2, free; 4 schedule bytes, runs of
+	 * 1, 3, 2 and 1 steps. */
+	static const uint8_t story[] = { 0, 0x00, 0x00, 0x11, 0x00, 0x21, 0x02, 0x39, 0x00,
+					 0x00, 0x09, 0x04, 0x01, 4 };
+	uint8_t in[sizeof(story)];
+	char *text;
 
-	program_decode(&a, in, sizeof(in));
+	/* These bytes are the story: lost pages on v5.9, nothing on v6.2. */
+	program_decode(&a, story, sizeof(story));
+	text = text_of(&a);
+	CHECK_STREQ(text, "pages 16\nslots 1\ncache 0\ncpu 0: lookup 0\ncpu 1: remove 0; alloc 2 a; free a\n"
+			  "schedule: 0 1 1 1 0 0 1\n");
+	free(text);
+	exec_run(x, &a, variants[VARIANT_V5_9]);
+	CHECK_STREQ(verdict_names[x->verdict.kind], "lost-pages");
+	exec_run(x, &a, variants[VARIANT_V6_2]);
+	CHECK_STREQ(verdict_names[x->verdict.kind], "ok");
+
+	memcpy(in, story, sizeof(in));
 	in[10] ^= 0x05; /* a schedule byte */
 	program_decode(&b, in, sizeof(in));
-	CHECK(!memcmp(a.ops, b.ops, sizeof(a.ops)) && memcmp(a.schedule, b.schedule, sizeof(a.schedule)),
-	      "a schedule byte changed the ops");
-	in[10] ^= 0x05;
-	in[5] = 0x20; /* an op byte */
+	CHECK(!memcmp(a.ops, b.ops, sizeof(a.ops)), "a schedule byte changed the ops");
+	CHECK(a.nschedule != b.nschedule || memcmp(a.schedule, b.schedule, a.nschedule),
+	      "the schedule byte changed nothing");
+	memcpy(in, story, sizeof(in));
+	in[5] = 0x20; /* an op byte: the alloc moves to cpu 0 */
 	program_decode(&b, in, sizeof(in));
 	CHECK(a.nschedule == b.nschedule && !memcmp(a.schedule, b.schedule, a.nschedule),
 	      "an op byte changed the schedule");
-	/* These bytes are the story: lost pages on v5.9, nothing on v6.2. */
-	program_decode(&a, in + 0, sizeof(in));
-	exec_run(x, &a, variants[VARIANT_V5_9]);
-	CHECK(x->verdict.kind == VERDICT_OK || x->verdict.kind == VERDICT_LOST_PAGES, "%s",
-	      verdict_names[x->verdict.kind]);
+	CHECK(memcmp(a.ops, b.ops, sizeof(a.ops)), "the op byte changed nothing");
 }
 
 /* A correct kernel, on contract-keeping programs, never fails; the racy
@@ -209,24 +243,16 @@ TEST(minimizer_table)
 	};
 	static struct program prog;
 	struct minimize_stats st;
-	struct parse_error err;
 
 	for (size_t i = 0; i < sizeof(rows) / sizeof(*rows); i++) {
 		const char *vname = rows[i].variant;
-		char *text = NULL;
-		size_t len;
-		FILE *f;
+		char *text;
 
-		bool parsed = program_parse(&prog, rows[i].in, strlen(rows[i].in), &err);
-
-		CHECK(parsed, "%s: %s", rows[i].intent, err.msg);
-		if (!parsed)
+		if (!parse_or_fail(&prog, rows[i].intent, rows[i].in))
 			continue;
 		CHECK(minimize(x, &prog, variant_by_name(vname, (int)strlen(vname)), &st), "%s: no violation",
 		      rows[i].intent);
-		f = open_memstream(&text, &len);
-		program_print(f, &prog);
-		fclose(f);
+		text = text_of(&prog);
 		CHECK(!strcmp(text, rows[i].out), "%s: got\n%s", rows[i].intent, text);
 		free(text);
 	}
@@ -238,26 +264,68 @@ TEST(hunt_finds_the_stories)
 	static const char story[] = "cache 0\ncpu 0: lookup 0\ncpu 1: remove 0; alloc 2 a; free a\n";
 	static const char cve[] = "cache 0\ncpu 0: lookup 0\ncpu 1: remove 0; alloc 2 a comp; free a\n";
 	static struct program prog;
-	struct parse_error err;
 	struct hunt_result r;
 
 	for (int pct = 0; pct < 2; pct++) {
 		struct hunt_options o = { .variant = variants[VARIANT_V5_9], .seconds = 5, .pct = pct, .seed = 7 };
+		const char *engine = pct ? "pct" : "random";
 
-		CHECK(program_parse(&prog, story, strlen(story), &err), "story: %d: %s", err.line, err.msg);
+		if (!parse_or_fail(&prog, "story", story))
+			return;
 		hunt(x, &prog, &o, &r);
-		CHECK(r.found && x->verdict.kind == VERDICT_LOST_PAGES, "%s: v5.9 not found in %ld",
-		      pct ? "pct" : "random", r.tries);
-		CHECK(program_parse(&prog, cve, strlen(cve), &err), "cve: %d: %s", err.line, err.msg);
+		CHECK(r.found && x->verdict.kind == VERDICT_LOST_PAGES, "%s: v5.9 not found in %ld", engine, r.tries);
+		/* The hunt wrote its schedule into prog: the CVE starts afresh. */
+		if (!parse_or_fail(&prog, "cve", cve))
+			return;
 		o.variant = variants[VARIANT_V5_10];
 		hunt(x, &prog, &o, &r);
-		CHECK(r.found && x->verdict.kind == VERDICT_DOUBLE_FREE, "%s: v5.10 not found in %ld",
-		      pct ? "pct" : "random", r.tries);
+		CHECK(r.found && x->verdict.kind == VERDICT_DOUBLE_FREE, "%s: v5.10 not found in %ld", engine,
+		      r.tries);
 		o.variant = variants[VARIANT_V6_2];
 		o.seconds = 0.2;
 		hunt(x, &prog, &o, &r);
-		CHECK(!r.found && r.tries > 100, "%s: v6.2 %s after %ld", pct ? "pct" : "random",
-		      verdict_names[x->verdict.kind], r.tries);
+		CHECK(!r.found && r.tries > 100, "%s: v6.2 %s after %ld", engine, verdict_names[x->verdict.kind],
+		      r.tries);
 	}
 }
 
+/* PCT of depth d changes priorities d - 1 times, so two cpus preempt
+ * each other at most d - 1 times in one run; hunt's PCT goes up to depth
+ * 5.  This variant's __free_pages BUG()s once four preemptions happened
+ * (the switches of the trace, less the one after the other cpu finished):
+ * PCT must find that, and the random walk finds it too. */
+static void free_pages_after_four_preemptions(struct page *page, unsigned int order)
+{
+	const struct exec *ex = pr_self->x;
+	int other = 1 - pr_self->cpu, switches = 0;
+
+	for (int i = 1; i < ex->nsteps; i++)
+		switches += ex->trace[i].cpu != ex->trace[i - 1].cpu;
+	if (switches && ex->cpu[other].pc == ex->prog->nops[other])
+		switches--;
+	BUG_ON(switches >= 4);
+	pr_v6_2_variant.free_pages(page, order);
+}
+
+TEST(pct_reaches_its_depth)
+{
+	static const char text[] = "cpu 0: alloc 0 a; free a; alloc 0 b; free b; alloc 0 c; free c\n"
+				   "cpu 1: alloc 0 a; free a; alloc 0 b; free b; alloc 0 c; free c\n";
+	static struct program prog;
+	static struct variant four;
+	struct hunt_result r;
+
+	four = pr_v6_2_variant;
+	four.name = "four-preemptions";
+	four.free_pages = free_pages_after_four_preemptions;
+	for (int pct = 0; pct < 2; pct++) {
+		struct hunt_options o = { .variant = &four, .seconds = 2, .pct = pct, .seed = 11 };
+
+		if (!parse_or_fail(&prog, "two cpus", text))
+			return;
+		hunt(x, &prog, &o, &r);
+		CHECK(r.found && x->verdict.kind == VERDICT_BUG && x->sched.preemptions >= 4,
+		      "%s: four preemptions not reached in %ld tries (%s, %d preemptions)", pct ? "pct" : "random",
+		      r.tries, verdict_names[x->verdict.kind], x->sched.preemptions);
+	}
+}

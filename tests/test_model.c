@@ -343,6 +343,63 @@ TEST(double_free)
 	check_no_bug("compound free");
 }
 
+/* Each invariant buddy_is_valid recounts, broken by hand on a machine
+ * whose p0 is allocated (free: p1, p2-p3, p4-p7, p8-p15): it must say
+ * which. */
+static void list_p0(void)
+{
+	mm.zone.free_area[0].map[0] |= 1; /* p0 and p1, free buddies, unmerged */
+	mm.pages[0].flags |= 1UL << PG_buddy;
+	mm.pages[0].order = 0;
+}
+
+static void count_free_p8(void)
+{
+	mm.pages[8]._refcount.counter = 1;
+}
+
+static void unflag_p8(void)
+{
+	mm.pages[8].flags &= ~(1UL << PG_buddy);
+}
+
+static void flag_p0(void)
+{
+	mm.pages[0].flags |= 1UL << PG_buddy;
+	mm.pages[0].order = 0;
+}
+
+static void list_beyond(void)
+{
+	mm.zone.free_area[0].map[0] |= 1ULL << 16;
+}
+
+TEST(buddy_is_valid_names_each_corruption)
+{
+	static const struct {
+		void (*corrupt)(void);
+		const char *why;
+	} rows[] = {
+		{ list_p0, "free buddies p0 and p1 of order 0 unmerged" },
+		{ count_free_p8, "free p8 has refcount 1" },
+		{ unflag_p8, "p8 on the order-3 list without PageBuddy" },
+		{ flag_p0, "p0 PageBuddy order 0 but not on the list" },
+		{ list_beyond, "order-0 block at p16 beyond the arena" },
+	};
+
+	init(16, 4);
+	for (size_t i = 0; i < sizeof(rows) / sizeof(*rows); i++) {
+		char why[160] = "";
+
+		reset();
+		CHECK(buddy_alloc(&mm, 0, false) == &mm.pages[0], "p0 not allocated first");
+		check_valid("before the corruption");
+		rows[i].corrupt();
+		CHECK(!buddy_is_valid(&mm, why, sizeof(why)), "%s: not seen", rows[i].why);
+		CHECK_STREQ(why, rows[i].why);
+	}
+}
+
 /* The ways a refcount can be raised, each by a primitive of the shim. */
 enum { BY_GET_PAGE, BY_FOLIO_GET, BY_PAGE_REF_INC, BY_ATOMIC_INC, BY_SET_PAGE_COUNT, BY_PAGE_REF_ADD,
        BY_FOLIO_REF_INC, BY_ATOMIC_ADD, NR_RAISE };
@@ -466,17 +523,17 @@ TEST(raise_from_zero)
 	reset();
 	page_ref_unfreeze(&mm.pages[6], 1);
 	check_no_bug("page_ref_unfreeze from 0");
-	CHECK(page_count_raw(&mm.pages[6]) == 1, "page_ref_unfreeze(p6, 1): count %d", page_count_raw(&mm.pages[6]));
+	CHECK_EQ(page_count_raw(&mm.pages[6]), 1);
 	reset();
 	folio_ref_unfreeze(page_folio(&mm.pages[4]), 2);
 	check_no_bug("folio_ref_unfreeze from 0");
-	CHECK(page_count_raw(&mm.pages[4]) == 2, "folio_ref_unfreeze(p4, 2): count %d", page_count_raw(&mm.pages[4]));
+	CHECK_EQ(page_count_raw(&mm.pages[4]), 2);
 
 	/* An atomic_t that is no page's refcount is nobody's business. */
 	reset();
 	atomic_t other = { 0 };
 	atomic_inc(&other);
-	CHECK(other.counter == 1, "atomic_inc of a local: %d", other.counter);
+	CHECK_EQ(other.counter, 1);
 	check_no_bug("atomic_inc of a local from 0");
 	CHECK(atomic_dec_and_test(&other) && atomic_dec_return(&other) == -1, "local atomics: %d", other.counter);
 	check_no_bug("a local atomic below 0");
@@ -526,7 +583,7 @@ TEST(drop_below_zero)
 	reset();
 	page = buddy_alloc(&mm, 2, true);
 	folio_put(page_folio(page));
-	CHECK(nr_free_pages(&mm) == 16, "folio_put of a compound order-2 page: %d free", nr_free_pages(&mm));
+	CHECK_EQ(nr_free_pages(&mm), 16); /* folio_put of a compound order-2 page */
 	reset();
 	page = buddy_alloc(&mm, 2, false);
 	folio_put(page_folio(page));
@@ -535,7 +592,7 @@ TEST(drop_below_zero)
 	reset();
 	page = buddy_alloc(&mm, 2, false);
 	pr_v6_2_variant.free_pages(page, 2);
-	CHECK(nr_free_pages(&mm) == 16, "6.2's __free_pages(order 2): %d free", nr_free_pages(&mm));
+	CHECK_EQ(nr_free_pages(&mm), 16); /* 6.2's __free_pages(order 2) */
 	check_no_bug("the last puts");
 }
 
@@ -607,10 +664,11 @@ TEST(freeze)
 	check_no_bug("page_ref_freeze to 0");
 	CHECK(!get_page_unless_zero(page) && !folio_try_get(page_folio(page)) && page_count_raw(page) == 0,
 	      "a frozen page gave a reference: count %d", page_count_raw(page));
-	CHECK(!page_ref_freeze(page, 0) || page_count_raw(page) == 0, "freeze(0) at 0: count %d",
-	      page_count_raw(page));
+	/* At 0, freeze(0) is a cmpxchg of 0 to 0: it succeeds. */
+	CHECK(page_ref_freeze(page, 0), "freeze(0) at 0 failed");
+	CHECK_EQ(page_count_raw(page), 0);
 	page_ref_unfreeze(page, 2);
-	CHECK(page_count_raw(page) == 2, "unfreeze(2): count %d", page_count_raw(page));
+	CHECK_EQ(page_count_raw(page), 2);
 	check_no_bug("unfreeze");
 	CHECK(folio_ref_freeze(page_folio(page), 2) && page_count_raw(page) == 0, "folio_ref_freeze(2) at 2: %d",
 	      page_count_raw(page));
@@ -692,12 +750,12 @@ TEST(alloc_tags)
 	CHECK(mm.tag.pages == 6 && other.pages == 2, "sub from a page: its tag %ld, the other %ld", mm.tag.pages,
 	      other.pages);
 	pgalloc_tag_sub_pages((struct alloc_tag *)NULL, 4);
-	CHECK(mm.tag.pages == 6, "sub from no tag changed the tag: %ld", mm.tag.pages);
+	CHECK_EQ(mm.tag.pages, 6); /* no tag, nothing subtracted */
 	pgalloc_tag_sub_pages(pgalloc_tag_get(page), 1);
-	CHECK(mm.tag.pages == 5, "sub from the page's tag: %ld", mm.tag.pages);
+	CHECK_EQ(mm.tag.pages, 5);
 	check_no_bug("tags");
 	reset();
-	CHECK(mm.tag.pages == 0, "mm_reset leaves the tag at %ld", mm.tag.pages);
+	CHECK_EQ(mm.tag.pages, 0);
 }
 
 /* Insertion fills an empty slot only (an occupied one drops the new page),

@@ -121,12 +121,15 @@ TEST(example)
 
 	CHECK(program_parse(&prog, example, sizeof(example) - 1, &err), "example: line %d: %s",
 	      err.line, err.msg);
-	CHECK(prog.variant == VARIANT_V6_2 && prog.npages == 16 && prog.nslots == 4,
-	      "variant %d pages %u slots %u", prog.variant, prog.npages, prog.nslots);
-	CHECK(prog.cache == 1 && prog.cpus == 3, "cache %#llx cpus %#x",
-	      (unsigned long long)prog.cache, prog.cpus);
-	CHECK(prog.nops[0] == 1 && prog.nops[1] == 3 && prog.nops[2] == 0 && prog.nops[7] == 0,
-	      "nops %u %u %u", prog.nops[0], prog.nops[1], prog.nops[2]);
+	CHECK_EQ(prog.variant, VARIANT_V6_2);
+	CHECK_EQ(prog.npages, 16);
+	CHECK_EQ(prog.nslots, 4);
+	CHECK_EQ(prog.cache, 1);
+	CHECK_EQ(prog.cpus, 3);
+	CHECK_EQ(prog.nops[0], 1);
+	CHECK_EQ(prog.nops[1], 3);
+	for (int c = 2; c < PR_MAX_CPUS; c++)
+		CHECK_EQ(prog.nops[c], 0);
 	o = prog.ops[0];
 	CHECK(o[0].kind == OP_LOOKUP && o[0].slot == 0, "cpu 0 op 0: %d %u", o[0].kind, o[0].slot);
 	o = prog.ops[1];
@@ -136,8 +139,8 @@ TEST(example)
 	      o[1].comp);
 	CHECK(o[2].kind == OP_FREE && o[2].handle == 0, "cpu 1 op 2: %d handle %u", o[2].kind,
 	      o[2].handle);
-	CHECK(prog.nschedule == 8 && !memcmp(prog.schedule, schedule, sizeof(schedule)),
-	      "schedule of %u steps", prog.nschedule);
+	CHECK_EQ(prog.nschedule, 8);
+	CHECK(!memcmp(prog.schedule, schedule, sizeof(schedule)), "the schedule differs");
 	check_round_trip(&prog, "example");
 
 	CHECK(parse(&prog, "cpu 3: add 1", &err), "minimal: line %d: %s", err.line, err.msg);

@@ -15,8 +15,13 @@
 #ifndef PAGERACE_TEST_H
 #define PAGERACE_TEST_H
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+/* The tests draw their random numbers as the strategies do: xorshift64,
+ * sched_random(&state). */
+#include "sched/strategies.h"
 
 struct test {
 	const char *name, *file;

@@ -109,7 +109,7 @@ TEST(reduction_hides_nothing)
 					     .max_preemptions = 4, .max_schedules = 5000 };
 		struct explore_result full, reduced;
 
-		rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+		sched_random(&rng);
 		buf[6] = (uint8_t)(1 + rng % 3) | (uint8_t)(rng >> 8 & 4);
 		buf[9] = (uint8_t)(rng >> 16);
 		buf[10] = (uint8_t)(rng >> 24);

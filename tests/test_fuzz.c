@@ -23,10 +23,7 @@ static uint64_t rng = 0x9e3779b97f4a7c15ull;
 
 static uint64_t next(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return sched_random(&rng);
 }
 
 static size_t random_input(uint8_t *buf, size_t max)

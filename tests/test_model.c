@@ -32,14 +32,6 @@ struct blk {
 	unsigned int pfn, order;
 };
 
-static uint64_t xorshift(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
 static bool area_bit(unsigned int order, unsigned int pfn)
 {
 	unsigned int idx = pfn >> order;
@@ -246,17 +238,17 @@ TEST(random_sequences)
 		for (op = 0; op < 3000 && !why[0]; op++) {
 			int sum = 0;
 
-			if (nheld && xorshift(&rng) % 2) {
-				int i = (int)(xorshift(&rng) % (unsigned)nheld);
+			if (nheld && sched_random(&rng) % 2) {
+				int i = (int)(sched_random(&rng) % (unsigned)nheld);
 
-				if (xorshift(&rng) % 4 == 0)
+				if (sched_random(&rng) % 4 == 0)
 					pr_v6_2_variant.free_pages(held[i].page, held[i].order);
 				else
 					release(held[i].page, held[i].order);
 				held[i] = held[--nheld];
 			} else {
-				unsigned int order = (unsigned int)(xorshift(&rng) % (mm.max_order + 1));
-				bool comp = xorshift(&rng) % 2;
+				unsigned int order = (unsigned int)(sched_random(&rng) % (mm.max_order + 1));
+				bool comp = sched_random(&rng) % 2;
 				int want = predicted_alloc(order);
 				struct page *page = buddy_alloc(&mm, order, comp);
 				int got = page ? pfn_of(&mm, page) : -1;

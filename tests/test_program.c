@@ -20,14 +20,6 @@ static const char example[] =
 	"cpu 1: remove 0; alloc 2 a; free a\n"
 	"schedule: 0 1 1 1 0 0 1 0   # which cpu takes each next step\n";
 
-static uint64_t xorshift(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
 /* Text made printable for a failure message, cut to fit out. */
 static const char *escaped(const char *text, size_t len, char *out, size_t size)
 {
@@ -382,52 +374,52 @@ static void random_program(struct program *prog, uint64_t *rng)
 	int ncached = 0;
 
 	program_init(prog);
-	prog->variant = (int)(xorshift(rng) % (NR_VARIANTS + 1)) - 1;
-	prog->npages = 4u << xorshift(rng) % 9;
-	prog->nslots = 1 + (unsigned int)(xorshift(rng) % MM_MAX_SLOTS);
+	prog->variant = (int)(sched_random(rng) % (NR_VARIANTS + 1)) - 1;
+	prog->npages = 4u << sched_random(rng) % 9;
+	prog->nslots = 1 + (unsigned int)(sched_random(rng) % MM_MAX_SLOTS);
 	for (unsigned int s = 0; s < prog->nslots; s++) {
-		if (xorshift(rng) % 3 == 0 && ncached < (int)prog->npages) {
+		if (sched_random(rng) % 3 == 0 && ncached < (int)prog->npages) {
 			prog->cache |= 1ULL << s;
 			ncached++;
 		}
 	}
-	prog->cpus = (uint8_t)(1 + xorshift(rng) % 255);
+	prog->cpus = (uint8_t)(1 + sched_random(rng) % 255);
 	for (int c = 0; c < PR_MAX_CPUS; c++) {
 		uint32_t set = 0;
 
 		if (!(prog->cpus >> c & 1))
 			continue;
-		prog->nops[c] = (uint8_t)(xorshift(rng) % (PR_MAX_OPS + 1));
+		prog->nops[c] = (uint8_t)(sched_random(rng) % (PR_MAX_OPS + 1));
 		for (int i = 0; i < prog->nops[c]; i++) {
-			struct op op = { .kind = (uint8_t)(xorshift(rng) % NR_OPS) };
+			struct op op = { .kind = (uint8_t)(sched_random(rng) % NR_OPS) };
 
 			if (op.kind >= OP_REF && !set)
 				op.kind = OP_ALLOC;
 			if (op.kind == OP_LOOKUP || op.kind == OP_GET || op.kind == OP_REMOVE ||
 			    op.kind == OP_ADD)
-				op.slot = (uint8_t)(xorshift(rng) % prog->nslots);
+				op.slot = (uint8_t)(sched_random(rng) % prog->nslots);
 			if (op.kind == OP_ALLOC) {
-				op.order = (uint8_t)(xorshift(rng) % (order_of(prog->npages) + 1));
-				op.comp = xorshift(rng) % 2;
+				op.order = (uint8_t)(sched_random(rng) % (order_of(prog->npages) + 1));
+				op.comp = sched_random(rng) % 2;
 			}
 			if (op.kind == OP_GET || op.kind == OP_ALLOC) {
-				op.handle = (uint8_t)(xorshift(rng) % PR_HANDLES);
+				op.handle = (uint8_t)(sched_random(rng) % PR_HANDLES);
 				set |= 1u << op.handle;
 			} else if (op.kind >= OP_REF) {
 				do
-					op.handle = (uint8_t)(xorshift(rng) % PR_HANDLES);
+					op.handle = (uint8_t)(sched_random(rng) % PR_HANDLES);
 				while (!(set >> op.handle & 1));
 			}
 			prog->ops[c][i] = op;
 		}
 	}
-	prog->nschedule = (uint16_t)(xorshift(rng) % 8 ? xorshift(rng) % 40
-						     : xorshift(rng) % (PR_MAX_SCHEDULE + 1));
+	prog->nschedule = (uint16_t)(sched_random(rng) % 8 ? sched_random(rng) % 40
+						     : sched_random(rng) % (PR_MAX_SCHEDULE + 1));
 	for (int i = 0; i < prog->nschedule; i++) {
 		unsigned int c;
 
 		do
-			c = (unsigned int)(xorshift(rng) % PR_MAX_CPUS);
+			c = (unsigned int)(sched_random(rng) % PR_MAX_CPUS);
 		while (!(prog->cpus >> c & 1));
 		prog->schedule[i] = (uint8_t)c;
 	}
@@ -449,14 +441,14 @@ static const char *blank(uint64_t *rng)
 {
 	static const char *const b[] = { "", "", " ", "\t", "  \t" };
 
-	return b[xorshift(rng) % 5];
+	return b[sched_random(rng) % 5];
 }
 
 static const char *blanks(uint64_t *rng)
 {
 	static const char *const b[] = { " ", " ", "\t", " \t " };
 
-	return b[xorshift(rng) % 4];
+	return b[sched_random(rng) % 4];
 }
 
 /* prog in a non-canonical layout: lines shuffled, blanks and comments
@@ -470,14 +462,14 @@ static void write_loosely(FILE *out, const struct program *prog, uint64_t *rng)
 	memset(lines, 0, sizeof(lines));
 	if (prog->variant >= 0)
 		add(lines[n++], sizeof(lines[0]), "variant%s%s", blanks(rng), variants[prog->variant]->name);
-	if (prog->npages != 16 || xorshift(rng) % 2)
+	if (prog->npages != 16 || sched_random(rng) % 2)
 		add(lines[n++], sizeof(lines[0]), "pages%s%u", blanks(rng), prog->npages);
-	if (prog->nslots != 4 || xorshift(rng) % 2)
+	if (prog->nslots != 4 || sched_random(rng) % 2)
 		add(lines[n++], sizeof(lines[0]), "slots%s%u", blanks(rng), prog->nslots);
 	for (unsigned int s = 0, first = 1; s < MM_MAX_SLOTS; s++) {
 		if (!(prog->cache >> s & 1))
 			continue;
-		if (first || xorshift(rng) % 16 == 0) {
+		if (first || sched_random(rng) % 16 == 0) {
 			if (n < 6) /* at most three cache lines: 16 lines in all */
 				add(lines[n++], sizeof(lines[0]), "cache");
 			first = 0;
@@ -494,7 +486,7 @@ static void write_loosely(FILE *out, const struct program *prog, uint64_t *rng)
 		for (int i = 0; i < prog->nops[c]; i++) {
 			const struct op *op = &prog->ops[c][i];
 
-			add(l, sizeof(lines[0]), "%s%s%s%s", i ? ";" : "", xorshift(rng) % 8 ? "" : ";",
+			add(l, sizeof(lines[0]), "%s%s%s%s", i ? ";" : "", sched_random(rng) % 8 ? "" : ";",
 			    blank(rng), op_names[op->kind]);
 			if (op->kind == OP_ALLOC)
 				add(l, sizeof(lines[0]), "%s%u", blanks(rng), op->order);
@@ -506,18 +498,18 @@ static void write_loosely(FILE *out, const struct program *prog, uint64_t *rng)
 				add(l, sizeof(lines[0]), "%scomp", blanks(rng));
 			add(l, sizeof(lines[0]), "%s", blank(rng));
 		}
-		if (xorshift(rng) % 4 == 0)
+		if (sched_random(rng) % 4 == 0)
 			add(l, sizeof(lines[0]), ";");
 	}
-	if (prog->nschedule || xorshift(rng) % 2) {
+	if (prog->nschedule || sched_random(rng) % 2) {
 		add(lines[n], sizeof(lines[0]), "schedule%s:", blank(rng));
 		for (int i = 0; i < prog->nschedule; i++)
-			add(lines[n], sizeof(lines[0]), "%s%u", xorshift(rng) % 2 ? " " : "\t",
+			add(lines[n], sizeof(lines[0]), "%s%u", sched_random(rng) % 2 ? " " : "\t",
 			    prog->schedule[i]);
 		n++;
 	}
 	for (int i = n - 1; i > 0; i--) {
-		int j = (int)(xorshift(rng) % (unsigned)(i + 1));
+		int j = (int)(sched_random(rng) % (unsigned)(i + 1));
 		char tmp[sizeof(lines[0])];
 
 		memcpy(tmp, lines[i], sizeof(tmp));
@@ -525,10 +517,10 @@ static void write_loosely(FILE *out, const struct program *prog, uint64_t *rng)
 		memcpy(lines[j], tmp, sizeof(tmp));
 	}
 	for (int i = 0; i < n; i++) {
-		if (xorshift(rng) % 4 == 0)
-			fputs(xorshift(rng) % 2 ? "\n" : "# a comment; cpu 9: frob\n", out);
-		fprintf(out, "%s%s%s%s", blank(rng), lines[i], xorshift(rng) % 4 ? "" : " # note",
-			xorshift(rng) % 2 ? "\r\n" : "\n");
+		if (sched_random(rng) % 4 == 0)
+			fputs(sched_random(rng) % 2 ? "\n" : "# a comment; cpu 9: frob\n", out);
+		fprintf(out, "%s%s%s%s", blank(rng), lines[i], sched_random(rng) % 4 ? "" : " # note",
+			sched_random(rng) % 2 ? "\r\n" : "\n");
 	}
 }
 
@@ -594,24 +586,24 @@ TEST(random_bytes)
 	for (i = 0; i < 20000 && !why[0]; i++) {
 		struct program prog;
 		struct parse_error err;
-		size_t want = xorshift(&rng) % 301, len = 0;
+		size_t want = sched_random(&rng) % 301, len = 0;
 		int nlines = 1;
 		char shown[120];
 
 		if (i % 3 == 0) {
 			for (; len < want; len++)
-				text[len] = (char)xorshift(&rng);
+				text[len] = (char)sched_random(&rng);
 		} else if (i % 3 == 1) {
 			while (len < want)
 				len += (size_t)snprintf(text + len, sizeof(text) - len, "%s%s",
-							words[xorshift(&rng) % (sizeof(words) / sizeof(words[0]))],
-							xorshift(&rng) % 3 ? " " : "");
+							words[sched_random(&rng) % (sizeof(words) / sizeof(words[0]))],
+							sched_random(&rng) % 3 ? " " : "");
 		} else {
 			len = (size_t)snprintf(text, sizeof(text), "cpu 0: alloc 0 a; get 0 b;");
 			while (len < want) {
-				const char *t = xorshift(&rng) % 12
-					? good[xorshift(&rng) % (sizeof(good) / sizeof(good[0]))]
-					: bad[xorshift(&rng) % (sizeof(bad) / sizeof(bad[0]))];
+				const char *t = sched_random(&rng) % 12
+					? good[sched_random(&rng) % (sizeof(good) / sizeof(good[0]))]
+					: bad[sched_random(&rng) % (sizeof(bad) / sizeof(bad[0]))];
 
 				if (len + strlen(t) > want)
 					break;

@@ -202,10 +202,7 @@ static uint64_t rng = 0x2545f4914f6cdd1dull;
 
 static uint64_t next(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 7;
-	rng ^= rng << 17;
-	return rng;
+	return sched_random(&rng);
 }
 
 /* Random bytes of every length decode to programs program_check accepts

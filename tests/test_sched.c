@@ -88,7 +88,7 @@ TEST(replay_follows_the_schedule)
 /* Random: without step counts uniform among the runnable cpus only; with
  * them in proportion to the steps left (3 of 4 interleavings of 3 steps
  * and 1 begin with the 3); the same seed, the same schedules; another
- * seed, others (seeds are made odd: 42 is 43). */
+ * seed, even the next one, others. */
 TEST(random_repeats_by_seed)
 {
 	static struct program prog;
@@ -134,13 +134,13 @@ TEST(random_repeats_by_seed)
 		exec_run_strategy(x, &prog, variants[VARIANT_V6_2], &r.s);
 		CHECK(!strcmp(first[i], taken()), "run %d: %s, then %s", i, first[i], taken());
 	}
-	random_init(&r, 1000);
+	random_init(&r, 43);
 	for (int i = 0; i < 20; i++) {
 		random_start(&r, NULL);
 		exec_run_strategy(x, &prog, variants[VARIANT_V6_2], &r.s);
 		differ += strcmp(first[i], taken()) != 0;
 	}
-	CHECK(differ > 5, "seed 1000 repeated seed 42's schedules: %d of 20 differ", differ);
+	CHECK(differ > 5, "seed 43 repeated seed 42's schedules: %d of 20 differ", differ);
 }
 
 /* PCT: depth 1 has no change point, so the cpu of highest priority runs

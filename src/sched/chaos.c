@@ -32,5 +32,5 @@ void chaos_init(struct chaos_strategy *c, uint64_t seed, bool delays)
 	*c = (struct chaos_strategy){ .s = { .next_cpu = chaos_next, .free_running = true },
 				      .delays = delays };
 	for (int k = 0; k < SCHED_MAX_CPUS; k++)
-		c->rng[k] = (seed ^ (uint64_t)(k + 1) * 0x9e3779b97f4a7c15ull) | 1;
+		c->rng[k] = sched_seed(seed * SCHED_MAX_CPUS + (uint64_t)k);
 }

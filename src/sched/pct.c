@@ -52,5 +52,5 @@ void pct_start(struct pct_strategy *p, int depth, int steps)
 
 void pct_init(struct pct_strategy *p, uint64_t seed)
 {
-	*p = (struct pct_strategy){ .s.next_cpu = pct_next, .rng = seed | 1 };
+	*p = (struct pct_strategy){ .s.next_cpu = pct_next, .rng = sched_seed(seed) };
 }

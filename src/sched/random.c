@@ -35,7 +35,7 @@ static int random_next(struct sched_strategy *s, uint32_t runnable, int cur, int
 
 void random_init(struct random_strategy *r, uint64_t seed)
 {
-	*r = (struct random_strategy){ .s.next_cpu = random_next, .rng = seed | 1 };
+	*r = (struct random_strategy){ .s.next_cpu = random_next, .rng = sched_seed(seed) };
 }
 
 void random_start(struct random_strategy *r, const int steps[SCHED_MAX_CPUS])

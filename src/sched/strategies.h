@@ -21,6 +21,18 @@ static inline uint64_t sched_random(uint64_t *s)
 	return *s;
 }
 
+/* A seed as a state for sched_random: splitmix64's finalizer, one to one,
+ * so that every seed, 2 as well as 3, gives a search of its own; never 0. */
+static inline uint64_t sched_seed(uint64_t seed)
+{
+	uint64_t z = seed + 0x9e3779b97f4a7c15ull;
+
+	z = (z ^ z >> 30) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ z >> 27) * 0x94d049bb133111ebull;
+	z ^= z >> 31;
+	return z ? z : 0x9e3779b97f4a7c15ull;
+}
+
 /* replay.c: the schedule's entries in order, each naming the cpu of the
  * next step; an entry naming a finished cpu is skipped; past the end the
  * lowest runnable cpu steps, each to completion (the tail rule). */

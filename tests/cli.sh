@@ -157,5 +157,15 @@ while [ $i -lt 200 ]; do
 	i=$((i + 1))
 done
 
+# The README's first trace is what replay prints today, line for line.
+readme_cmd='build/pagerace replay --variant v5.9 corpus/regressions/wilcox-2021-two-cpus.prog'
+awk -v cmd="\$ $readme_cmd" '$0 == cmd { on = 1; next } on && /^```/ { exit } on' README.md >"$tmp/readme.trace"
+"$bin" replay --variant v5.9 corpus/regressions/wilcox-2021-two-cpus.prog >"$tmp/replay.trace"
+if [ -s "$tmp/readme.trace" ] && cmp -s "$tmp/readme.trace" "$tmp/replay.trace"; then
+	ok
+else
+	bad "README's \$ $readme_cmd is not what it prints: $(diff "$tmp/readme.trace" "$tmp/replay.trace" | head -4)"
+fi
+
 echo "cli: $pass passed, $fail failed"
 [ $fail = 0 ]

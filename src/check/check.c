@@ -16,6 +16,7 @@ const char *const verdict_names[NR_VERDICTS] = {
 	[VERDICT_BUDDY_CORRUPT] = "buddy-corrupt",
 	[VERDICT_STUCK] = "stuck",
 	[VERDICT_BUG] = "bug",
+	[VERDICT_UNREFERENCED_ACCESS] = "unreferenced-access",
 };
 
 int verdict_by_name(const char *name, int len)
@@ -69,6 +70,9 @@ bool check_step(struct mm *mm, struct verdict *v, int step, bool buddy)
 		else
 			snprintf(v->detail, sizeof(v->detail), "%s", mm->bug_what);
 		return violation(v, VERDICT_BUG, step);
+	case MM_BUG_UNREFERENCED:
+		snprintf(v->detail, sizeof(v->detail), "%s", mm->bug_what);
+		return violation(v, VERDICT_UNREFERENCED_ACCESS, step);
 	}
 	/* The free lists change only when a step allocates or frees; the
 	 * end of an execution (step 0) recounts them whatever happened. */

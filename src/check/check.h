@@ -18,6 +18,7 @@ enum verdict_kind {
 	VERDICT_BUDDY_CORRUPT,      /* free lists overlapping, misaligned, unmerged */
 	VERDICT_STUCK,              /* the step bound ran out */
 	VERDICT_BUG,                /* BUG_ON or VM_BUG_ON_PAGE fired in kernel code */
+	VERDICT_UNREFERENCED_ACCESS, /* --refs: a page touched without a reference (primitives.c) */
 	NR_VERDICTS
 };
 

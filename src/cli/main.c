@@ -49,7 +49,8 @@ static const char usage[] =
 	"       pagerace explore [--variant V] [--preemptions K] [--max-schedules N] [--no-reduction] [--out DIR] FILE\n"
 	"       pagerace explore --all-programs [--cpus C] [--ops L] [--variant V] [--preemptions K] ...\n"
 	"       pagerace check-variant FILE.c\n"
-	"       pagerace --help\n";
+	"       pagerace --help\n"
+	"replay, minimize, hunt, stress and explore take --refs (the refcount sanitizer)\n";
 
 static const char help[] =
 	"pagerace: runs a concurrent scenario of the kernel's page-refcount protocol\n"
@@ -77,6 +78,9 @@ static const char help[] =
 	"  pagerace check-variant FILE.c    compile FILE.c, check it keeps the interface, passes\n"
 	"      a smoke program, and that each function it defines is reached; prints\n"
 	"      each function's facts and the verdicts of corpus/regressions/\n"
+	"  --refs   with replay, minimize, hunt, stress, explore: the refcount sanitizer;\n"
+	"      each cpu's references are counted, and a flag test, tag read or put of a\n"
+	"      page it holds none of is the verdict unreferenced-access (README)\n"
 	"  exit status: 0 ok (or kept, for minimize), 1 violation, 2 bad usage or program\n"
 	"FILE is a text program (below) or a binary input of the fuzz targets.\n"
 	"\n"
@@ -95,7 +99,7 @@ static const char help[] =
 	"takes no step.  When the schedule runs out, the remaining cpus run in\n"
 	"ascending order, each to completion.\n"
 	"Verdicts: ok, lost-pages N, double-free, refcount-underflow, use-after-free,\n"
-	"  buddy-corrupt, stuck.\n";
+	"  buddy-corrupt, stuck, bug; with --refs also unreferenced-access.\n";
 
 static int bad_usage(const char *fmt, const char *arg)
 {
@@ -161,7 +165,7 @@ static bool load_program(const char *path, struct program *prog)
 enum {
 	OPT_OUT = 1, OPT_ORIGIN = 2, OPT_SECONDS = 4, OPT_STRATEGY = 8, OPT_CHAOS = 16, OPT_SEED = 32,
 	OPT_PREEMPTIONS = 64, OPT_MAX_SCHEDULES = 128, OPT_NO_REDUCTION = 256, OPT_ALL_PROGRAMS = 512,
-	OPT_CPUS = 1024, OPT_OPS = 2048,
+	OPT_CPUS = 1024, OPT_OPS = 2048, OPT_REFS = 4096,
 };
 
 struct args {
@@ -178,6 +182,7 @@ struct args {
 	bool no_reduction;             /* --no-reduction */
 	bool all_programs;             /* --all-programs */
 	int cpus, ops;                 /* --cpus C --ops L */
+	bool refs;                     /* --refs: the refcount sanitizer */
 };
 
 /* A whole number from lo to hi, or -1. */
@@ -216,7 +221,7 @@ static int parse_args(int argc, char **argv, const char *cmd, int allowed, struc
 			{ "--strategy", OPT_STRATEGY }, { "--chaos", OPT_CHAOS }, { "--seed", OPT_SEED },
 			{ "--preemptions", OPT_PREEMPTIONS }, { "--max-schedules", OPT_MAX_SCHEDULES },
 			{ "--no-reduction", OPT_NO_REDUCTION }, { "--all-programs", OPT_ALL_PROGRAMS },
-			{ "--cpus", OPT_CPUS }, { "--ops", OPT_OPS },
+			{ "--cpus", OPT_CPUS }, { "--ops", OPT_OPS }, { "--refs", OPT_REFS },
 		};
 		int bit = 0;
 
@@ -240,8 +245,9 @@ static int parse_args(int argc, char **argv, const char *cmd, int allowed, struc
 		} else if (bit && !(allowed & bit)) {
 			fprintf(stderr, "pagerace: %s takes no %s\n", cmd, o);
 			return bad_usage("unknown option '%s'", o);
-		} else if (bit == OPT_CHAOS || bit == OPT_NO_REDUCTION || bit == OPT_ALL_PROGRAMS) {
+		} else if (bit == OPT_CHAOS || bit == OPT_NO_REDUCTION || bit == OPT_ALL_PROGRAMS || bit == OPT_REFS) {
 			a->chaos |= bit == OPT_CHAOS;
+			a->refs |= bit == OPT_REFS;
 			a->no_reduction |= bit == OPT_NO_REDUCTION;
 			a->all_programs |= bit == OPT_ALL_PROGRAMS;
 		} else if (bit) {
@@ -373,13 +379,14 @@ static int cmd_replay(int argc, char **argv)
 	static struct program prog;
 	struct args a;
 	struct exec *x;
-	int status = parse_args(argc, argv, "replay", 0, &a);
+	int status = parse_args(argc, argv, "replay", OPT_REFS, &a);
 
 	if (status)
 		return status;
 	if (!load_program(a.path, &prog))
 		return 2;
 	x = exec_new();
+	x->refs = a.refs;
 	exec_run(x, &prog, variant_of(&a, &prog));
 	report_print(stdout, x);
 	print_result(&(struct outcome){ .cmd = "replay", .variant = x->variant, .verdict = x->verdict });
@@ -412,13 +419,14 @@ static int cmd_minimize(int argc, char **argv)
 	struct outcome out = { .cmd = "minimize" };
 	struct args a;
 	struct exec *x;
-	int status = parse_args(argc, argv, "minimize", OPT_OUT | OPT_ORIGIN, &a);
+	int status = parse_args(argc, argv, "minimize", OPT_OUT | OPT_ORIGIN | OPT_REFS, &a);
 
 	if (status)
 		return status;
 	if (!load_program(a.path, &prog))
 		return 2;
 	x = exec_new();
+	x->refs = a.refs;
 	out.variant = variant_of(&a, &prog);
 	status = keep_violation(x, &prog, out.variant, a.out, a.origin, true, &out);
 	if (status == 1)
@@ -435,7 +443,7 @@ static int cmd_minimize(int argc, char **argv)
 static int search_args(int argc, char **argv, const char *cmd, int allowed, struct args *a,
 		       struct program *prog, struct hunt_options *o)
 {
-	int status = parse_args(argc, argv, cmd, allowed | OPT_SECONDS | OPT_SEED, a);
+	int status = parse_args(argc, argv, cmd, allowed | OPT_SECONDS | OPT_SEED | OPT_REFS, a);
 
 	if (status)
 		return status;
@@ -465,6 +473,7 @@ static int cmd_hunt(int argc, char **argv)
 	if (status)
 		return status;
 	x = exec_new();
+	x->refs = a.refs;
 	hunt(x, &prog, &o, &r);
 	out.variant = o.variant;
 	out.tries = r.tries;
@@ -498,6 +507,7 @@ static int cmd_stress(int argc, char **argv)
 	if (status)
 		return status;
 	x = exec_new();
+	x->refs = a.refs;
 	stress(x, &prog, &(struct stress_options){ .variant = o.variant, .seconds = o.seconds, .seed = o.seed,
 						   .chaos = a.chaos }, &r);
 	if (r.found) {
@@ -529,7 +539,7 @@ static int cmd_explore(int argc, char **argv)
 	long programs = 1;
 	int status = parse_args(argc, argv, "explore",
 				OPT_PREEMPTIONS | OPT_MAX_SCHEDULES | OPT_NO_REDUCTION | OPT_ALL_PROGRAMS |
-				OPT_CPUS | OPT_OPS | OPT_OUT, &a);
+				OPT_CPUS | OPT_OPS | OPT_OUT | OPT_REFS, &a);
 	struct explore_options o;
 
 	if (status)
@@ -541,6 +551,7 @@ static int cmd_explore(int argc, char **argv)
 				      .max_preemptions = a.preemptions, .max_schedules = a.max_schedules,
 				      .reduction = !a.no_reduction, .progress = true };
 	x = exec_new();
+	x->refs = a.refs;
 	if (a.all_programs)
 		explore_programs(x, a.cpus, a.ops, &o, &r, &programs);
 	else

@@ -55,6 +55,11 @@ struct cpu_state {
 	unsigned long slot_clock; /* pr_mm->clock at its last read of a slot */
 	uint64_t seen;           /* hash of what the cpu observed since its op began (observing) */
 	struct handle handles[PR_HANDLES];
+	/* --refs (the rule: primitives.c): the references it holds, per
+	 * page, and the non-compound blocks of order > 0 it allocated. */
+	uint8_t held[MM_MAX_PAGES];
+	struct owned_block { int16_t pfn; uint8_t order; unsigned long clock; } owned[PR_MAX_OPS];
+	int nowned;
 };
 
 extern __thread struct cpu_state *pr_self;
@@ -67,6 +72,7 @@ struct exec {
 	int nsteps;                  /* relaxed atomic */
 	bool free_running;           /* the strategy's: every cpu at once (stress) */
 	bool observing;              /* set by explore: each cpu's seen is kept */
+	bool refs;                   /* --refs: the refcount sanitizer (primitives.c) */
 	struct sched_result sched;
 	struct verdict verdict;
 	struct trace_step trace[EXEC_MAX_STEPS];
@@ -97,6 +103,11 @@ static inline uint64_t hash_mix(uint64_t h, uint64_t v)
 /* pr_point with the step's kind given apart from its site (the plain
  * atomic_* ops are named by their access: an increment a ref, ...). */
 void exec_point(const struct pr_site *site, int kind, const void *addr);
+
+/* --refs: the calling cpu gains n references to page (n < 0: gives back
+ * -n, which is a touch: reported at site, NULL for the open step's, if it
+ * holds fewer).  The rule is primitives.c's. */
+void refs_add(const struct page *page, int n, const struct pr_site *site);
 
 /* The calling cpu's execution ends here, with the verdict the model
  * holds (BUG_ON): its step is closed and it leaves its program. */

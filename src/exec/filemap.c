@@ -67,6 +67,7 @@ struct page *page_cache_delete(struct address_space *mapping, pgoff_t index)
 	pr_point(PR_SITE("page_cache_delete", STEP_UNLINK), &xa->xa_slot[index]);
 	page = page_cache_take(mapping, index);
 	note_slot(index, page);
+	refs_add(page, 1, NULL); /* the cache's reference */
 	pr_observe(&page, sizeof(page));
 	return page;
 }
@@ -86,6 +87,7 @@ bool page_cache_insert(struct address_space *mapping, pgoff_t index, struct page
 	pr_point(PR_SITE("add_to_page_cache", STEP_LINK), &xa->xa_slot[index]);
 	linked = __atomic_compare_exchange_n(&xa->xa_slot[index], &empty, page, false, __ATOMIC_RELEASE,
 					     __ATOMIC_RELAXED);
+	refs_add(page, -1, NULL); /* to the cache, or the busy slot's put */
 	if ((t = current_step())) {
 		t->slot = (int16_t)index;
 		t->page = (int16_t)pfn_of(pr_mm, page);

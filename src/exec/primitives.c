@@ -11,6 +11,41 @@
  *     claims a reference of its own (put h): then the page was freed under
  *     its holder, a use-after-free;
  *   - a tag read of a page freed since the op took it is a use-after-free.
+ *
+ * The refcount sanitizer (--refs, x->refs) sees the cause of those bugs in
+ * every schedule, not only where the race completes.  Each cpu counts the
+ * references it holds, per page (cs->held):
+ *   gained: one per page from alloc_pages (its head); one per successful
+ *     speculative get (get_page_unless_zero, folio_try_get,
+ *     page_cache_get_speculative, page_ref_add_unless: + nr); one per
+ *     increment (get_page, folio_get, page_ref_inc, page_ref_add: + nr);
+ *     the cache's one for the page page_cache_delete takes from its slot;
+ *   given back: nr per decrement (put_page_testzero, folio_put,
+ *     page_ref_dec, page_ref_sub, put_page...); one per page_cache_insert
+ *     (the cache takes it; a busy slot's put is the same one).
+ * A cpu may touch a page only while a reference it holds pins it: a page
+ * is pinned by a reference to its compound head (itself, if it heads no
+ * compound).  Touching, for the sanitizer: a flag test (pr_page_test), a
+ * tag read (pr_tag_get), a decrement.  Any other is unreferenced-access,
+ * named by the kernel code's file and line.  What the protocol allows:
+ *   1. the speculative get itself: it is how a reference is taken from a
+ *      slot, and it fails on a count of zero (the page cache's protocol,
+ *      filemap.c, step 2);
+ *   2. the pages of a non-compound block of order > 0 other than its
+ *      first, to the cpu that allocated it, until they are freed: they
+ *      have no count in use (the block's is its first page's), and
+ *      nobody else can reach them;
+ *   3. compound_head, page_folio, compound_order, page_to_pfn: no point
+ *      (hooks.h rule 4), and the free path after a put that reached zero
+ *      reads the order of a page it holds no reference to, correctly: at
+ *      zero no get can succeed, the page is the last putter's;
+ *   4. increments and count reads (get_page, page_count) are not checked:
+ *      an increment from zero is a use-after-free already, and a count
+ *      read changes nothing;
+ *   5. set_page_count, freeze and unfreeze neither give nor take: they
+ *      hand no reference over in any kernel file pagerace runs;
+ *   6. the end's release of what the handles still hold runs outside any
+ *      cpu (check/lost_pages.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,6 +88,67 @@ static void note_ref(struct page *page, int old, int new, bool unfreeze)
 		       page);
 	else if (raised)
 		mm_bug(pr_mm, MM_BUG_USE_AFTER_FREE, page);
+}
+
+/* --refs: the page's compound head, by the raw word (rule 3: no point). */
+static const struct page *head_of(const struct page *page)
+{
+	unsigned long head = __atomic_load_n(&page->compound_head, __ATOMIC_RELAXED);
+
+	return head & 1 ? (const struct page *)(head - 1) : page;
+}
+
+/* --refs: is page pinned by a reference the calling cpu holds, or one of
+ * its own non-compound blocks' pages (exception 2)? */
+static bool refs_pinned(const struct cpu_state *cs, const struct page *page)
+{
+	int pfn = pfn_of(pr_mm, page);
+
+	if (cs->held[pfn_of(pr_mm, head_of(page))])
+		return true;
+	for (int i = 0; i < cs->nowned; i++) {
+		const struct owned_block *b = &cs->owned[i];
+
+		if (pfn > b->pfn && pfn < b->pfn + (1 << b->order) &&
+		    __atomic_load_n(&page->freed_at, __ATOMIC_RELAXED) <= b->clock)
+			return true;
+	}
+	return false;
+}
+
+/* --refs: the calling cpu touches page at site (what: the primitive);
+ * false when it holds no reference to it, reported. */
+static bool refs_touch(const struct page *page, const struct pr_site *site)
+{
+	struct cpu_state *cs = pr_self;
+	const char *base;
+
+	if (!cs || !cs->x->refs || refs_pinned(cs, page))
+		return true;
+	if (!site)
+		site = cs->step->site;
+	base = strrchr(site->file, '/');
+	if (__atomic_load_n(&pr_mm->bug, __ATOMIC_RELAXED) == MM_BUG_NONE)
+		snprintf(pr_mm->bug_what, sizeof(pr_mm->bug_what), "%s(p%d) without a reference at %s:%d", site->fn,
+			 pfn_of(pr_mm, page), base ? base + 1 : site->file, site->line);
+	mm_bug(pr_mm, MM_BUG_UNREFERENCED, page);
+	return false;
+}
+
+void refs_add(const struct page *page, int n, const struct pr_site *site)
+{
+	struct cpu_state *cs = pr_self;
+	uint8_t *held;
+
+	if (!cs || !cs->x->refs || !page)
+		return;
+	held = &cs->held[pfn_of(pr_mm, page)];
+	if (n > 0)
+		*held = (uint8_t)(*held + n);
+	else if (*held < -n)
+		refs_touch(page, site);
+	else
+		*held = (uint8_t)(*held + n);
 }
 
 int pr_atomic(atomic_t *v, enum pr_atomic_op op, int a, int b, const struct pr_site *site)
@@ -104,6 +200,10 @@ int pr_atomic(atomic_t *v, enum pr_atomic_op op, int a, int b, const struct pr_s
 	pr_observe(&old, sizeof(old));
 	if (!page)
 		return old;
+	/* The sanitizer first: an unreferenced put is the cause of what
+	 * note_ref may see. */
+	if (op == PR_ADD || (op == PR_ADD_UNLESS && old != b))
+		refs_add(page, a, site);
 	switch (op) {
 	case PR_ADD:
 		note_ref(page, old, old + a, false);
@@ -145,6 +245,7 @@ bool pr_page_test(const struct page *page, enum pr_flag_test test, const struct 
 	bool yes;
 
 	pr_point(site, page);
+	refs_touch(page, site);
 	yes = test == PR_TEST_HEAD ? flags_of(page) >> PG_head & 1
 	    : test == PR_TEST_TAIL ? is_tail(page)
 				   : (flags_of(page) >> PG_head & 1) || is_tail(page);
@@ -189,6 +290,11 @@ struct page *pr_alloc_pages(unsigned int gfp, unsigned int order, const struct p
 		t->order = (uint8_t)order;
 		t->yes = gfp & __GFP_COMP;
 	}
+	refs_add(page, 1, site);
+	if (page && order && !(gfp & __GFP_COMP) && pr_self && pr_self->nowned < PR_MAX_OPS)
+		pr_self->owned[pr_self->nowned++] = (struct owned_block){
+			.pfn = (int16_t)pfn_of(pr_mm, page), .order = (uint8_t)order,
+			.clock = __atomic_load_n(&pr_mm->clock, __ATOMIC_RELAXED) };
 	pr_observe(&page, sizeof(page));
 	return page;
 }
@@ -241,6 +347,7 @@ struct alloc_tag *pr_tag_get(struct page *page, const struct pr_site *site)
 	pr_point(site, page);
 	if ((t = current_step()))
 		t->page = (int16_t)pfn_of(pr_mm, page);
+	refs_touch(page, site);
 	if (freed_under_op(page))
 		mm_bug(pr_mm, MM_BUG_USE_AFTER_FREE, page);
 	return &pr_mm->tag;

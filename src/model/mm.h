@@ -62,6 +62,7 @@ enum mm_bug {
 	MM_BUG_BUDDY_CORRUPT,      /* a free of a misaligned block */
 	MM_BUG_LOOKUP_STALE,       /* a lookup returned a page its slot no longer holds */
 	MM_BUG_BUG,                /* BUG_ON or VM_BUG_ON_PAGE fired */
+	MM_BUG_UNREFERENCED,       /* --refs: a page touched by a cpu holding no reference to it */
 };
 
 struct mm {
@@ -73,7 +74,7 @@ struct mm {
 	struct alloc_tag tag;         /* every allocation's tag */
 	unsigned long clock;          /* blocks freed so far: page->freed_at */
 	int bug, bug_pfn;             /* first enum mm_bug found, relaxed atomics */
-	char bug_what[120];           /* MM_BUG_BUG: what fired, where */
+	char bug_what[120];           /* MM_BUG_BUG, MM_BUG_UNREFERENCED: what, where */
 	struct page pages[MM_MAX_PAGES];
 };
 

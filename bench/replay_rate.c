@@ -6,17 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "exec/exec.h"
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 int main(int argc, char **argv)
 {
@@ -43,12 +34,12 @@ int main(int argc, char **argv)
 	}
 	x = exec_new();
 	exec_run(x, &prog, variant); /* threads start here, outside the timing */
-	start = now();
+	start = sched_seconds();
 	do {
 		for (int i = 0; i < 1000; i++)
 			exec_run(x, &prog, variant);
 		n += 1000;
-		elapsed = now() - start;
+		elapsed = sched_seconds() - start;
 	} while (elapsed < seconds);
 	printf("replays/s %.0f steps %d preemptions %d cpu %d\n", n / elapsed, x->nsteps,
 	       x->sched.preemptions, sched_pinned_cpu());

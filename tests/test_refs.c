@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "exec/exec.h"
+#include "report/story.h"
 #include "test.h"
 
 static struct exec *x;
@@ -240,4 +243,45 @@ TEST(refs_verdict_absent_without_flag)
 		    verdict_names[x->verdict.kind]);
 	CHECK(x->verdict.kind != VERDICT_UNREFERENCED_ACCESS, "put-twice without --refs: %s",
 	      verdict_names[x->verdict.kind]);
+}
+
+/* A story kept from a --refs run says so, and its expect lines are the
+ * plain checker's, as the regression tests replay them: cve_calm is ok on
+ * every variant without the sanitizer. */
+TEST(refs_story_expects_the_plain_verdicts)
+{
+	static struct program prog;
+	struct parse_error err;
+	char dir[] = "/tmp/pagerace-refs-XXXXXX", line[256];
+	const char *path;
+	int expects = 0, notes = 0;
+	FILE *f;
+
+	if (!program_parse(&prog, cve_calm, strlen(cve_calm), &err) || !mkdtemp(dir)) {
+		CHECK(false, "no program or no temporary directory");
+		return;
+	}
+	x->refs = true;
+	exec_run(x, &prog, named("v5.10"));
+	CHECK_STREQ(verdict_names[x->verdict.kind], "unreferenced-access");
+	path = regression_write(dir, x, &prog, "test_refs");
+	CHECK(x->refs, "regression_write left the sanitizer off");
+	x->refs = false;
+	if (!path || !(f = fopen(path, "r"))) {
+		CHECK(false, "regression_write wrote nothing in %s", dir);
+		rmdir(dir);
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		notes += !strncmp(line, "# Found with --refs", 19);
+		if (!strncmp(line, "# expect: ", 10)) {
+			expects++;
+			CHECK(strstr(line, " ok\n") != NULL, "a --refs story expects %s", line);
+		}
+	}
+	fclose(f);
+	CHECK_EQ(expects, NR_VARIANTS);
+	CHECK_EQ(notes, 1);
+	unlink(path);
+	rmdir(dir);
 }

@@ -26,6 +26,7 @@ const char *regression_write(const char *dir, struct exec *x, const struct progr
 {
 	static char path[4096];
 	const struct variant *found = x->variant;
+	bool refs = x->refs;
 	struct program body = *prog;
 	char *text = NULL, *trace = NULL, verdict[64];
 	size_t tlen, trlen;
@@ -48,11 +49,18 @@ const char *regression_write(const char *dir, struct exec *x, const struct progr
 			variant_index(found) < 0 ? " (a variant file)" : "");
 		comment_lines(f, trace);
 		fputs("#\n", f);
+		/* The expect lines are what replay gives, and the regression
+		 * tests replay without the sanitizer: a --refs find says so,
+		 * and its expect lines are the plain checker's. */
+		if (refs)
+			fputs("# Found with --refs: replay it with --refs to see the unreferenced access.\n", f);
+		x->refs = false;
 		for (int v = 0; v < NR_VARIANTS; v++) {
 			exec_run(x, prog, variants[v]);
 			report_verdict_words(verdict, sizeof(verdict), &x->verdict);
 			fprintf(f, "# expect: %s %s\n", variants[v]->name, verdict);
 		}
+		x->refs = refs;
 		fputs(text, f);
 		if (fclose(f))
 			f = NULL;

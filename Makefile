@@ -39,6 +39,9 @@ ENGINE ?= libfuzzer
 FUZZ_SECONDS ?= 60
 JOBS ?= 1
 FRESH ?=
+# REFS=1: the refcount sanitizer (--refs, the rule in src/exec/primitives.c)
+# in the target (PAGERACE_REFS=1) and in the minimizer.
+REFS ?=
 ALL_VARIANTS := $(shell sh scripts/variants.sh list)
 # VARIANT_FILE=path/to/mine.c: a kernel variant of your own instead
 # (docs/writing-a-variant.md), named file-mine.
@@ -55,6 +58,7 @@ VARIANT_DEF := -DPAGERACE_VARIANT='"$(VARIANT)"'
 VARIANT_ARGS := --variant $(VARIANT)
 endif
 $(if $(filter $(SANITIZER),none address thread),,$(error SANITIZER must be none, address or thread, not '$(SANITIZER)'))
+$(if $(filter-out 0 1,$(REFS)),$(error REFS must be 0 or 1, not '$(REFS)'))
 $(if $(filter $(ENGINE),libfuzzer afl),,$(error ENGINE must be libfuzzer or afl, not '$(ENGINE)'))
 FUZZ_SRC := fuzz/target.c fuzz/feedback.c
 FUZZ_BIN = build/fuzz/$(ENGINE)-$(SANITIZER)/fuzz-$(VARIANT)
@@ -127,7 +131,7 @@ $(FUZZ_BIN): $(SRC) $(FUZZ_SRC) $(HDR) fuzz/feedback.h build/.fuzzdeps $(VARIANT
 
 fuzz: $(FUZZ_BIN) build/pagerace
 	@VARIANT=$(VARIANT) VARIANT_ARGS="$(VARIANT_ARGS)" SANITIZER=$(SANITIZER) ENGINE=$(ENGINE) \
-		FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) FRESH=$(FRESH) BIN=$(FUZZ_BIN) sh scripts/fuzz.sh
+		FUZZ_SECONDS=$(FUZZ_SECONDS) JOBS=$(JOBS) FRESH=$(FRESH) REFS=$(REFS) BIN=$(FUZZ_BIN) sh scripts/fuzz.sh
 
 # make check's targets: every variant under ASan+UBSan, and under TSan the
 # one with a planted race and the correct kernels (tests/fuzz-targets.sh).
@@ -143,11 +147,12 @@ campaign: build/pagerace
 	@for v in $(VARIANTS); do $(MAKE) --no-print-directory $(if $(VARIANT_FILE),,VARIANT=$$v) \
 		build/fuzz/$(ENGINE)-$(SANITIZER)/fuzz-$$v || exit 1; done
 	@VARIANTS="$(VARIANTS)" VARIANT_FILE="$(VARIANT_FILE)" JOBS=$(JOBS) ENGINE=$(ENGINE) HOURS=$(HOURS) \
-		SANITIZER=$(SANITIZER) FUZZ_DIR=build/fuzz/$(ENGINE)-$(SANITIZER) bash scripts/campaign.sh
+		SANITIZER=$(SANITIZER) REFS=$(REFS) FUZZ_DIR=build/fuzz/$(ENGINE)-$(SANITIZER) bash scripts/campaign.sh
 
 # make test: the fast part of check, gcc only, no fuzzer: the harness's
-# accounting, src/'s rooms in their order, the unit tests (TEST=NAME: only the tests matching that shell
-# pattern), the command line and the variant files.
+# accounting, src/'s rooms in their order, the unit tests (TEST=NAME: only
+# the tests matching that shell pattern), the command line and the variant
+# files.
 FAST_PARTS := harness layout unit cli variants
 test: build/pagerace build/test-unit
 ifneq ($(TEST),)

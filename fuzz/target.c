@@ -4,6 +4,7 @@
  * Any input decodes to a program (src/lang/decode.c) that runs on the real
  * scheduler; a violation prints its trace and verdict, then abort()s.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,24 @@ extern const struct variant pr_file_variant;
 #error "build with -DPAGERACE_VARIANT='\"NAME\"' (a built-in variant, variants/NAME.c) or -DPAGERACE_VARIANT_FILE"
 #endif
 
+/* PAGERACE_REFS=1 (make fuzz REFS=1): the refcount sanitizer, whose
+ * unreferenced-access is a crash like any verdict; unset or 0: off.  Read
+ * before the first input, where a bad value can exit with status 2 (an
+ * exit during an input is the engine's error, status 77). */
+static bool refs;
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	const char *v = getenv("PAGERACE_REFS");
+
+	if (v && strcmp(v, "0") && strcmp(v, "1")) {
+		fprintf(stderr, "pagerace: PAGERACE_REFS must be 0 or 1, not '%s'\n", v);
+		exit(2);
+	}
+	refs = v && !strcmp(v, "1");
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* Made on the first input, reused by all: nothing is allocated per
@@ -33,6 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!x) {
 		x = exec_new();
+		x->refs = refs;
 		variant = FIND_VARIANT();
 		if (!variant)
 			abort();

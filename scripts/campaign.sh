@@ -18,7 +18,7 @@
 # lines), signatures.tsv (signature, variant, story, duplicates), elapsed
 # (seconds of campaign so far), report.md and its plots.
 #
-# Environment: VARIANTS, JOBS, ENGINE, HOURS (or SECONDS_TOTAL), SANITIZER,
+# Environment: VARIANTS, JOBS, ENGINE, HOURS (or SECONDS_TOTAL), SANITIZER, REFS,
 # STATUS_EVERY (5 s), CRASHES_KEEP (100), STATE, PAGERACE, CORPUS_ROOT
 # (corpus: the corpora are CORPUS_ROOT/fuzz-<variant>), REGRESSIONS
 # (corpus/regressions), VARIANT_FILE (the file of a variant named file-*),
@@ -31,6 +31,11 @@ set -u
 : "${SANITIZER:=none}" "${STATUS_EVERY:=5}" "${CRASHES_KEEP:=100}" "${STATE:=build/campaign}"
 : "${PAGERACE:=build/pagerace}" "${CORPUS_ROOT:=corpus}" "${REGRESSIONS:=corpus/regressions}"
 : "${FUZZ_DIR:=build/fuzz/$ENGINE-$SANITIZER}"
+refs= # REFS=1: the refcount sanitizer, in the targets and the minimizer
+if [ "${REFS:-}" = 1 ]; then
+	export PAGERACE_REFS=1
+	refs=--refs
+fi
 total=${SECONDS_TOTAL:-$(awk -v h="$HOURS" 'BEGIN { printf "%d", h * 3600 }')}
 mkdir -p "$STATE" crashes
 touch "$STATE/stats.tsv" "$STATE/signatures.tsv"
@@ -107,7 +112,7 @@ triage() {
 		grep -qxF "$c" "$seen" && continue
 		echo "$c" >>"$seen"
 		tmp=$(mktemp -d)
-		out=$("$PAGERACE" minimize $(variant_args "$v") --out "$tmp" \
+		out=$("$PAGERACE" minimize $(variant_args "$v") $refs --out "$tmp" \
 			--origin "Found by make campaign ($ENGINE, SANITIZER=$SANITIZER) after $(now) s; raw input $c." \
 			"$c" 2>/dev/null)
 		sig=$(echo "$out" | result_key signature)

@@ -10,11 +10,17 @@
 # corpus/), BIN (the target), PAGERACE (build/pagerace), VARIANT_ARGS (how
 # pagerace names the variant: --variant V, or --variant-file F.c),
 # CRASHES (crashes) and REGRESSIONS (corpus/regressions): where the raw
-# input and the story go (the tests point them elsewhere).
+# input and the story go (the tests point them elsewhere); REFS (1: the
+# refcount sanitizer, in the target and the minimizer).
 set -u
 : "${VARIANT:=v5.9}" "${SANITIZER:=none}" "${ENGINE:=libfuzzer}" "${FUZZ_SECONDS:=60}"
 : "${JOBS:=1}" "${FRESH:=}" "${PAGERACE:=build/pagerace}" "${VARIANT_ARGS:=--variant $VARIANT}"
 : "${BIN:?BIN names the fuzz target}" "${CRASHES:=crashes}" "${REGRESSIONS:=corpus/regressions}"
+refs=
+if [ "${REFS:-}" = 1 ]; then
+	export PAGERACE_REFS=1
+	refs=--refs
+fi
 target=fuzz-$VARIANT
 tag=$ENGINE-$SANITIZER-$VARIANT
 log=build/fuzz/$tag.log
@@ -111,6 +117,6 @@ if grep -q 'ThreadSanitizer: data race' "$log"; then
 	echo "replay under TSan: $BIN $input"
 	exit 0
 fi
-"$PAGERACE" minimize $VARIANT_ARGS --out "$REGRESSIONS" \
+"$PAGERACE" minimize $VARIANT_ARGS $refs --out "$REGRESSIONS" \
 	--origin "Found by make fuzz ($ENGINE, SANITIZER=$SANITIZER) in $elapsed s; raw input $crash." \
 	"$input" || { echo "fuzz: the crash does not replay under the checker; see $log"; exit 0; }

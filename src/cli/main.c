@@ -374,19 +374,36 @@ static int keep_violation(struct exec *x, struct program *prog, const struct var
 	return 0;
 }
 
+/* cmd's options and FILE's program: 0, or the exit status to return. */
+static int program_args(int argc, char **argv, const char *cmd, int allowed, struct args *a,
+			struct program *prog)
+{
+	int status = parse_args(argc, argv, cmd, allowed, a);
+
+	if (status)
+		return status;
+	return load_program(a->path, prog) ? 0 : 2;
+}
+
+/* An execution checked as the options ask (--refs: the sanitizer too). */
+static struct exec *exec_for(const struct args *a)
+{
+	struct exec *x = exec_new();
+
+	x->refs = a->refs;
+	return x;
+}
+
 static int cmd_replay(int argc, char **argv)
 {
 	static struct program prog;
 	struct args a;
 	struct exec *x;
-	int status = parse_args(argc, argv, "replay", OPT_REFS, &a);
+	int status = program_args(argc, argv, "replay", OPT_REFS, &a, &prog);
 
 	if (status)
 		return status;
-	if (!load_program(a.path, &prog))
-		return 2;
-	x = exec_new();
-	x->refs = a.refs;
+	x = exec_for(&a);
 	exec_run(x, &prog, variant_of(&a, &prog));
 	report_print(stdout, x);
 	print_result(&(struct outcome){ .cmd = "replay", .variant = x->variant, .verdict = x->verdict });
@@ -400,12 +417,10 @@ static int cmd_show(int argc, char **argv)
 {
 	static struct program prog;
 	struct args a;
-	int status = parse_args(argc, argv, "show", 0, &a);
+	int status = program_args(argc, argv, "show", 0, &a, &prog);
 
 	if (status)
 		return status;
-	if (!load_program(a.path, &prog))
-		return 2;
 	if (a.variant)
 		prog.variant = variant_index(a.variant);
 	program_print(stdout, &prog);
@@ -419,14 +434,11 @@ static int cmd_minimize(int argc, char **argv)
 	struct outcome out = { .cmd = "minimize" };
 	struct args a;
 	struct exec *x;
-	int status = parse_args(argc, argv, "minimize", OPT_OUT | OPT_ORIGIN | OPT_REFS, &a);
+	int status = program_args(argc, argv, "minimize", OPT_OUT | OPT_ORIGIN | OPT_REFS, &a, &prog);
 
 	if (status)
 		return status;
-	if (!load_program(a.path, &prog))
-		return 2;
-	x = exec_new();
-	x->refs = a.refs;
+	x = exec_for(&a);
 	out.variant = variant_of(&a, &prog);
 	status = keep_violation(x, &prog, out.variant, a.out, a.origin, true, &out);
 	if (status == 1)
@@ -443,12 +455,10 @@ static int cmd_minimize(int argc, char **argv)
 static int search_args(int argc, char **argv, const char *cmd, int allowed, struct args *a,
 		       struct program *prog, struct hunt_options *o)
 {
-	int status = parse_args(argc, argv, cmd, allowed | OPT_SECONDS | OPT_SEED | OPT_REFS, a);
+	int status = program_args(argc, argv, cmd, allowed | OPT_SECONDS | OPT_SEED | OPT_REFS, a, prog);
 
 	if (status)
 		return status;
-	if (!load_program(a->path, prog))
-		return 2;
 	*o = (struct hunt_options){ .variant = variant_of(a, prog), .seconds = a->seconds,
 				    .pct = a->pct, .seed = a->seed };
 	printf("%s: seed %llu, %s, variant %s, %s, up to %g s\n", cmd, (unsigned long long)a->seed,
@@ -472,8 +482,7 @@ static int cmd_hunt(int argc, char **argv)
 
 	if (status)
 		return status;
-	x = exec_new();
-	x->refs = a.refs;
+	x = exec_for(&a);
 	hunt(x, &prog, &o, &r);
 	out.variant = o.variant;
 	out.tries = r.tries;
@@ -506,8 +515,7 @@ static int cmd_stress(int argc, char **argv)
 
 	if (status)
 		return status;
-	x = exec_new();
-	x->refs = a.refs;
+	x = exec_for(&a);
 	stress(x, &prog, &(struct stress_options){ .variant = o.variant, .seconds = o.seconds, .seed = o.seed,
 						   .chaos = a.chaos }, &r);
 	if (r.found) {
@@ -550,8 +558,7 @@ static int cmd_explore(int argc, char **argv)
 								: variant_of(&a, &prog),
 				      .max_preemptions = a.preemptions, .max_schedules = a.max_schedules,
 				      .reduction = !a.no_reduction, .progress = true };
-	x = exec_new();
-	x->refs = a.refs;
+	x = exec_for(&a);
 	if (a.all_programs)
 		explore_programs(x, a.cpus, a.ops, &o, &r, &programs);
 	else

@@ -9,20 +9,22 @@
 #include "exec/exec.h"
 #include "test.h"
 
-/* Ops on handles a and b of one cpu, in the text form's words. */
+static struct program parsed;
+
+/* Ops on handles a and b of one cpu, in the text form's words; the
+ * program they make is parsed. */
 static int ops_of(const char *text, struct op *ops)
 {
-	static struct program p;
 	struct parse_error err;
 	char buf[256];
 
 	snprintf(buf, sizeof(buf), "pages 16\ncpu 0: %s\n", text);
-	if (!program_parse(&p, buf, strlen(buf), &err)) {
+	if (!program_parse(&parsed, buf, strlen(buf), &err)) {
 		CHECK(false, "\"%s\" does not parse: %s", text, err.msg);
 		return 0;
 	}
-	memcpy(ops, p.ops[0], sizeof(p.ops[0]));
-	return p.nops[0];
+	memcpy(ops, parsed.ops[0], sizeof(parsed.ops[0]));
+	return parsed.nops[0];
 }
 
 /* Each rule of the contract: the ops, the first that breaks it (-1:
@@ -44,13 +46,16 @@ TEST(ledger_rules)
 		{ "alloc 0 a; free a", -1, 0, false },
 		{ "alloc 0 a; ref a; ref a", -1, 2, true },
 		{ "alloc 0 a; ref a; free a; put a", -1, 0, false },
+		{ "alloc 0 a; ref a; put a; free a", -1, 0, false },
 		{ "alloc 1 a comp; ref a; put a; free a", -1, 0, false },
 		{ "alloc 0 a; put a", 1, 0, false }, /* a put given back as the free */
+		{ "alloc 0 a; free a; free a", 2, 0, false },
 		{ "alloc 0 a; ref a; free a; free a", 3, 0, false },
 		/* nothing touches a handle after its last release */
 		{ "alloc 0 a; free a; ref a", 2, 1, false },
 		{ "get 0 a; put a; ref a", 2, 1, false },
 		{ "alloc 0 a; free a; alloc 1 a", -1, 0, true },
+		{ "alloc 0 a; free a; alloc 1 a; free a", -1, 0, false },
 		{ "alloc 0 a; alloc 1 a", 1, 0, true }, /* overwritten while it owes */
 		{ "get 0 a; get 0 a", 1, 1, false },
 		/* no ref by its owner on a non-compound block of order > 0 */
@@ -78,8 +83,24 @@ TEST(ledger_rules)
 		      ledger[0].refs, contract_owes_free(&ledger[0]), cases[i].breaks, cases[i].refs,
 		      cases[i].owes_free);
 		CHECK_EQ(ops_keep_contract(ops, n), cases[i].breaks < 0);
+		CHECK_EQ(program_keeps_contract(&parsed), cases[i].breaks < 0);
 		CHECK_EQ(ops_keep_contract(ops, cases[i].breaks < 0 ? n : cases[i].breaks), true);
 	}
+}
+
+/* A program keeps the contract only if every cpu does: the break may be
+ * on any of them. */
+TEST(contract_of_every_cpu)
+{
+	static const char text[] = "cpu 0: alloc 0 a; free a\ncpu 3: get 0 b; put b; put b\n";
+	struct parse_error err;
+
+	if (!program_parse(&parsed, text, strlen(text), &err)) {
+		CHECK(false, "%d: %s", err.line, err.msg);
+		return;
+	}
+	CHECK_EQ(ops_keep_contract(parsed.ops[0], parsed.nops[0]), true);
+	CHECK_EQ(program_keeps_contract(&parsed), false);
 }
 
 /* ops_release_owed appends a put per ref, then the free; the result keeps

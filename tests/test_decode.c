@@ -1,6 +1,6 @@
 /* test_decode.c: the binary form byte by byte (src/lang/decode.c's layout:
- * config, ops, schedule, the releases owed) as table rows, and the rules
- * of the kernel API's contract, one program each.  Needs no execution.
+ * config, ops, schedule, the releases owed) as table rows (the
+ * contract's rules are tests/test_contract.c's).  Needs no execution.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -58,43 +58,5 @@ TEST(decode_table)
 		CHECK(!strcmp(text, rows[i].out), "%s: got\n%swant\n%s", rows[i].intent, text, rows[i].out);
 		CHECK(program_keeps_contract(&prog), "%s: breaks the contract", rows[i].intent);
 		free(text);
-	}
-}
-
-/* Each rule of the contract (program.h), broken by one program, kept by
- * its nearest correct twin. */
-TEST(contract_rules)
-{
-	static const struct {
-		const char *intent, *text;
-		bool keeps;
-	} rows[] = {
-		{ "alloc, one free", "cpu 0: alloc 0 a; free a\n", true },
-		{ "alloc, ref, put, free", "cpu 0: alloc 0 a; ref a; put a; free a\n", true },
-		{ "get, put", "cpu 0: get 0 a; put a\n", true },
-		{ "get, ref, put, put", "cpu 0: get 0 a; ref a; put a; put a\n", true },
-		{ "a ref on a compound order-1 block", "cpu 0: alloc 1 a comp; ref a; put a; free a\n", true },
-		{ "a handle set again after its release", "cpu 0: alloc 0 a; free a; alloc 1 a; free a\n", true },
-		{ "a put with no reference owed", "cpu 0: alloc 0 a; put a; free a\n", false },
-		{ "a put after get's last put", "cpu 0: get 0 a; put a; put a\n", false },
-		{ "a second free", "cpu 0: alloc 0 a; free a; free a\n", false },
-		{ "a free of a get's page", "cpu 0: get 0 a; free a\n", false },
-		{ "a ref after the last release", "cpu 0: alloc 0 a; free a; ref a\n", false },
-		{ "a ref on a non-compound order-1 block", "cpu 0: alloc 1 a; ref a; put a; free a\n", false },
-		{ "a handle set again while it owes", "cpu 0: alloc 0 a; alloc 0 a; free a\n", false },
-		{ "a handle set again while get's ref is owed", "cpu 0: get 0 a; get 1 a; put a\n", false },
-		{ "the break on another cpu", "cpu 0: alloc 0 a; free a\ncpu 3: get 0 b; put b; put b\n", false },
-	};
-
-	for (size_t i = 0; i < sizeof(rows) / sizeof(*rows); i++) {
-		static struct program prog;
-		struct parse_error err;
-
-		if (!program_parse(&prog, rows[i].text, strlen(rows[i].text), &err)) {
-			CHECK(false, "%s: %d: %s", rows[i].intent, err.line, err.msg);
-			continue;
-		}
-		CHECK(program_keeps_contract(&prog) == rows[i].keeps, "%s: %s the contract", rows[i].intent,
-		      rows[i].keeps ? "breaks" : "keeps");
 	}
 }

@@ -221,40 +221,6 @@ TEST(minimizer_keeps_verdict_never_grows)
 	CHECK(tried == 40, "only %d random violations to minimize", tried);
 }
 
-/* Table: a noisy race, minimized to the story's exact text. */
-TEST(minimizer_table)
-{
-	static const struct {
-		const char *intent, *variant, *in, *out;
-	} rows[] = {
-		{ "noise around Wilcox's order shrinks to it", "v5.9",
-		  "cache 0\ncpu 0: lookup 0\ncpu 1: lookup 0; remove 0; alloc 2 a; free a\ncpu 2: lookup 0\n"
-		  "schedule: 2 2 2 2 0 1 1 1 1 1 1 1 0 0 1 0\n",
-		  "pages 4\nslots 1\ncache 0\ncpu 0: lookup 0\ncpu 1: remove 0; alloc 2 a; free a\n"
-		  "schedule: 0 1 1 1 0 0 1\n" },
-		{ "the CVE keeps its compound block and four preemptions", "v5.10",
-		  "cache 0\ncpu 0: lookup 0\ncpu 1: remove 0; alloc 1 a comp; alloc 0 b; free a; free b\n"
-		  "schedule: 0 1 1 1 0 1 1 0 0 0 1\n",
-		  "pages 4\nslots 1\ncache 0\ncpu 0: lookup 0\ncpu 1: remove 0; alloc 1 a comp; free a\n"
-		  "schedule: 0 1 1 1 0 1\n" },
-	};
-	static struct program prog;
-	struct minimize_stats st;
-
-	for (size_t i = 0; i < sizeof(rows) / sizeof(*rows); i++) {
-		const char *vname = rows[i].variant;
-		char *text;
-
-		if (!parse_or_fail(&prog, rows[i].intent, rows[i].in))
-			continue;
-		CHECK(minimize(x, &prog, variant_by_name(vname, (int)strlen(vname)), &st), "%s: no violation",
-		      rows[i].intent);
-		text = text_of(&prog);
-		CHECK(!strcmp(text, rows[i].out), "%s: got\n%s", rows[i].intent, text);
-		free(text);
-	}
-}
-
 /* hunt finds each story's bug from its ops alone, and nothing on v6.2. */
 TEST(hunt_finds_the_stories)
 {

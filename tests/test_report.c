@@ -1,13 +1,12 @@
-/* test_report.c: what report/ gives a human: the triage signature tells two
- * crashes of one verdict apart by the shape of their traces only, and a
- * regression story carries an expect line per variant that replays true.
+/* test_report.c: what report/ gives a human: a regression story carries
+ * an expect line per variant that replays true (the signature's tests are
+ * test_triage.c's).
  */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "report/report.h"
-#include "report/signature.h"
 #include "report/story.h"
 #include "test.h"
 
@@ -16,42 +15,6 @@ static struct exec *x;
 __attribute__((constructor)) static void make_exec(void)
 {
 	x = exec_new();
-}
-
-/* The signature of text's run on v6.2, its verdict's name checked. */
-static const char *signature_of(const char *text, const char *verdict, char *buf, size_t len)
-{
-	static struct program prog;
-	struct parse_error err;
-
-	buf[0] = 0;
-	if (!program_parse(&prog, text, strlen(text), &err)) {
-		CHECK(false, "test program does not parse: %d: %s", err.line, err.msg);
-		return buf;
-	}
-	exec_run(x, &prog, variants[VARIANT_V6_2]);
-	CHECK_STREQ(verdict_names[x->verdict.kind], verdict);
-	snprintf(buf, len, "%s", regression_signature(x));
-	return buf;
-}
-
-/* One verdict, refcount-underflow, in four traces: an order 1 block has the
- * steps of an order 0 one (the same shape: one crash), an extra alloc or
- * another cpu is another shape (another crash). */
-TEST(signature_is_verdict_and_trace_shape)
-{
-	char plain[64], order1[64], extra[64], cpu1[64];
-
-	signature_of("cpu 0: alloc 0 a; free a; free a\n", "refcount-underflow", plain, sizeof(plain));
-	signature_of("cpu 0: alloc 1 a; free a; free a\n", "refcount-underflow", order1, sizeof(order1));
-	signature_of("cpu 0: alloc 0 a; alloc 0 b; free a; free a\n", "refcount-underflow", extra,
-		     sizeof(extra));
-	signature_of("cpu 1: alloc 0 a; free a; free a\n", "refcount-underflow", cpu1, sizeof(cpu1));
-	CHECK(!strncmp(plain, "refcount-underflow-", 19) && strlen(plain) == 19 + 8,
-	      "signature '%s' is not the verdict and 8 hex digits", plain);
-	CHECK_STREQ(order1, plain);
-	CHECK(strcmp(extra, plain) != 0, "an extra alloc step leaves the signature %s", plain);
-	CHECK(strcmp(cpu1, plain) != 0, "another cpu leaves the signature %s", plain);
 }
 
 /* The story of the issue, written as a regression: it opens with its

@@ -304,6 +304,7 @@ struct outcome {
 	long tries;
 	double seconds;
 	const char *story, *signature;     /* a kept story */
+	struct signature cause;            /* signature: its id */
 	bool minimized;                    /* min holds the minimization */
 	struct minimize_stats min;
 	const struct explore_result *explored;
@@ -360,9 +361,10 @@ static int keep_violation(struct exec *x, struct program *prog, const struct var
 		fprintf(stderr, "pagerace: %s: cannot write there: %s\n", dir, strerror(errno));
 		return 2;
 	}
-	out->signature = regression_signature(x);
+	regression_signature(x, &out->cause);
+	out->signature = out->cause.id;
 	printf("%s\n", out->story);
-	printf("signature: %s\n", out->signature);
+	printf("signature: %s (%s)\n", out->signature, out->cause.cause);
 	if (out->minimized)
 		printf("minimized: %d ops -> %d, %d preemptions -> %d, %d runs in %.0f ms\n", out->min.ops_before,
 		       out->min.ops_after, out->min.preempt_before, out->min.preempt_after, out->min.runs,

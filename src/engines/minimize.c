@@ -13,6 +13,7 @@ struct goal {
 	int kind;      /* the verdict to keep */
 	bool contract; /* the original kept the API contract: so must the result */
 	int runs;
+	int preemptions; /* the pinned schedule's */
 	uint8_t op_of_step[PR_MAX_SCHEDULE]; /* the pinned schedule's step -> op index */
 };
 
@@ -33,6 +34,7 @@ static bool holds(struct goal *g, const struct program *prog)
 static void pin_schedule(struct goal *g, struct program *prog)
 {
 	prog->nschedule = (uint16_t)(g->x->nsteps < PR_MAX_SCHEDULE ? g->x->nsteps : PR_MAX_SCHEDULE);
+	g->preemptions = g->x->sched.preemptions;
 	for (int i = 0; i < prog->nschedule; i++) {
 		prog->schedule[i] = g->x->trace[i].cpu;
 		g->op_of_step[i] = g->x->trace[i].op;
@@ -84,21 +86,110 @@ static bool keep_if_holds(struct goal *g, struct program *prog, const struct pro
 	return true;
 }
 
-/* Pass 1: a whole cpu at a time. */
+/* keep_if_holds for a change that must not cost a preemption: a joint
+ * pass trades a cpu or an op for the same race, not for another one. */
+static bool keep_if_no_worse(struct goal *g, struct program *prog, const struct program *cand)
+{
+	int before = g->preemptions;
+
+	if (!holds(g, cand) || g->x->sched.preemptions > before)
+		return false;
+	*prog = *cand;
+	pin_schedule(g, prog);
+	return true;
+}
+
+/* The slots only cpu c's ops name (cache holds or not). */
+static uint64_t slots_only_of(const struct program *prog, int c)
+{
+	uint64_t mine = 0, others = 0;
+
+	for (int d = 0; d < PR_MAX_CPUS; d++)
+		for (int i = 0; i < prog->nops[d]; i++)
+			if (op_takes_slot(prog->ops[d][i].kind))
+				*(d == c ? &mine : &others) |= 1ull << prog->ops[d][i].slot;
+	return mine & ~others;
+}
+
+/* Pass 1: a whole cpu at a time; failing that, the cpu with the cached
+ * slots only it names, whose pages then start free: a cpu that removes a
+ * page only so that a block can be allocated over it goes with that page
+ * (the block is allocated from free pages without it). */
 static bool drop_cpus(struct goal *g, struct program *prog)
 {
 	bool changed = false;
 
 	for (int c = 0; c < PR_MAX_CPUS; c++) {
 		struct program cand = *prog;
+		uint64_t own = slots_only_of(prog, c) & prog->cache;
 
 		if (!(prog->cpus >> c & 1) || __builtin_popcount(prog->cpus) == 1)
 			continue;
 		cand.cpus &= (uint8_t)~(1u << c);
 		cand.nops[c] = 0;
 		drop_schedule_entries(&cand, c);
-		changed |= keep_if_holds(g, prog, &cand);
+		if (keep_if_holds(g, prog, &cand)) {
+			changed = true;
+			continue;
+		}
+		cand.cache &= ~own;
+		changed |= own && keep_if_holds(g, prog, &cand);
 	}
+	return changed;
+}
+
+/* Pass 2: two cpus as one, when every step of c comes before every step
+ * of d: d's ops run after c's on c (d's handles renamed apart from c's),
+ * and the schedule is the same interleaving.  The three-cpu form of a
+ * race whose remover and allocator are two cpus is its two-cpu form. */
+static bool merge_cpu_into(struct goal *g, struct program *prog, int c, int d)
+{
+	struct program cand = *prog;
+	uint32_t used = 0;
+	int to[PR_HANDLES], last_c = -1, first_d = prog->nschedule;
+
+	for (int i = 0; i < prog->nschedule; i++) {
+		if (prog->schedule[i] == c)
+			last_c = i;
+		if (prog->schedule[i] == d && first_d == prog->nschedule)
+			first_d = i;
+	}
+	if (last_c > first_d || prog->nops[c] + prog->nops[d] > PR_MAX_OPS)
+		return false;
+	for (int i = 0; i < prog->nops[c]; i++)
+		if (op_takes_handle(prog->ops[c][i].kind))
+			used |= 1u << prog->ops[c][i].handle;
+	memset(to, -1, sizeof(to));
+	for (int i = 0; i < prog->nops[d]; i++) {
+		struct op op = prog->ops[d][i];
+
+		if (op_takes_handle(op.kind)) {
+			if (to[op.handle] < 0) {
+				if (used == (1u << PR_HANDLES) - 1)
+					return false;
+				to[op.handle] = __builtin_ctz(~used);
+				used |= 1u << to[op.handle];
+			}
+			op.handle = (uint8_t)to[op.handle];
+		}
+		cand.ops[c][cand.nops[c]++] = op;
+	}
+	cand.cpus &= (uint8_t)~(1u << d);
+	cand.nops[d] = 0;
+	for (int i = 0; i < cand.nschedule; i++)
+		if (cand.schedule[i] == d)
+			cand.schedule[i] = (uint8_t)c;
+	return keep_if_no_worse(g, prog, &cand);
+}
+
+static bool merge_cpus(struct goal *g, struct program *prog)
+{
+	bool changed = false;
+
+	for (int c = 0; c < PR_MAX_CPUS; c++)
+		for (int d = 0; d < PR_MAX_CPUS; d++)
+			if (c != d && (prog->cpus >> c & 1) && (prog->cpus >> d & 1))
+				changed |= merge_cpu_into(g, prog, c, d);
 	return changed;
 }
 
@@ -107,7 +198,7 @@ static bool uses_handle(const struct op *op, int h)
 	return op->kind != OP_LOOKUP && op->kind != OP_REMOVE && op->kind != OP_ADD && op->handle == h;
 }
 
-/* Pass 2: a handle with every op on it (its alloc or get, refs, puts and
+/* Pass 3: a handle with every op on it (its alloc or get, refs, puts and
  * free), so that the contract still holds without it. */
 static bool drop_handles(struct goal *g, struct program *prog)
 {
@@ -130,7 +221,45 @@ static bool drop_handles(struct goal *g, struct program *prog)
 	return changed;
 }
 
-/* Pass 3: one op at a time, last first (later ops depend on earlier ones). */
+/* Pass 4: a get for a lookup, its handle's ops gone with it: a get
+ * that keeps its reference is a lookup that puts it back. */
+static bool gets_to_lookups(struct goal *g, struct program *prog)
+{
+	bool changed = false;
+
+	for (int c = 0; c < PR_MAX_CPUS; c++) {
+		for (int i = 0; i < prog->nops[c]; i++) {
+			struct program cand = *prog;
+			const struct op *get = &prog->ops[c][i];
+			uint32_t mask = 0;
+
+			if (get->kind != OP_GET)
+				continue;
+			for (int j = i + 1; j < prog->nops[c]; j++)
+				if (uses_handle(&prog->ops[c][j], get->handle))
+					mask |= 1u << j;
+			cand.ops[c][i].kind = OP_LOOKUP;
+			delete_ops(g, &cand, c, mask);
+			changed |= keep_if_no_worse(g, prog, &cand);
+		}
+	}
+	return changed;
+}
+
+/* Does no op but cpu c's i-th name its slot? */
+static bool only_op_on_slot(const struct program *prog, int c, int i)
+{
+	for (int d = 0; d < PR_MAX_CPUS; d++)
+		for (int j = 0; j < prog->nops[d]; j++)
+			if ((d != c || j != i) && op_takes_slot(prog->ops[d][j].kind) &&
+			    prog->ops[d][j].slot == prog->ops[c][i].slot)
+				return false;
+	return true;
+}
+
+/* Pass 5: one op at a time, last first (later ops depend on earlier
+ * ones); failing that, a remove with its slot when no other op names it,
+ * the page then free from the start. */
 static bool drop_ops(struct goal *g, struct program *prog)
 {
 	bool changed = false;
@@ -138,26 +267,89 @@ static bool drop_ops(struct goal *g, struct program *prog)
 	for (int c = 0; c < PR_MAX_CPUS; c++) {
 		for (int i = prog->nops[c] - 1; i >= 0; i--) {
 			struct program cand = *prog;
+			const struct op *op = &prog->ops[c][i];
+			uint64_t slot = 1ull << op->slot;
+			bool lone = op->kind == OP_REMOVE && (prog->cache & slot) && only_op_on_slot(prog, c, i);
 
 			delete_ops(g, &cand, c, 1u << i);
+			if (keep_if_holds(g, prog, &cand)) {
+				changed = true;
+			} else if (lone) {
+				cand.cache &= ~slot;
+				changed |= keep_if_holds(g, prog, &cand);
+			}
+		}
+	}
+	return changed;
+}
+
+/* Pass 6: a ref with the first put after it on its handle: the pair
+ * that holds a reference and gives it back, which neither op alone can
+ * leave (the contract); and an add of an empty slot as the setup's
+ * cached page, the same page in the slot before the cpus start. */
+static bool drop_pairs(struct goal *g, struct program *prog)
+{
+	bool changed = false;
+
+	for (int c = 0; c < PR_MAX_CPUS; c++) {
+		for (int i = prog->nops[c] - 1; i >= 0; i--) {
+			struct program cand = *prog;
+			const struct op *op = &prog->ops[c][i];
+			int j = i + 1;
+
+			if (op->kind == OP_ADD && !(prog->cache >> op->slot & 1)) {
+				cand.cache |= 1ull << op->slot;
+				delete_ops(g, &cand, c, 1u << i);
+				changed |= keep_if_no_worse(g, prog, &cand);
+				continue;
+			}
+			if (op->kind != OP_REF)
+				continue;
+			while (j < prog->nops[c] && !(prog->ops[c][j].kind == OP_PUT && prog->ops[c][j].handle == op->handle))
+				j++;
+			if (j == prog->nops[c])
+				continue;
+			delete_ops(g, &cand, c, 1u << i | 1u << j);
 			changed |= keep_if_holds(g, prog, &cand);
 		}
 	}
 	return changed;
 }
 
-/* Pass 4: one run of a cpu's consecutive entries at a time, so that the
+/* Pass 7: each alloc one order lower, as long as the verdict holds. */
+static bool lower_orders(struct goal *g, struct program *prog)
+{
+	bool changed = false;
+
+	for (int c = 0; c < PR_MAX_CPUS; c++) {
+		for (int i = 0; i < prog->nops[c]; i++) {
+			while (prog->ops[c][i].kind == OP_ALLOC && prog->ops[c][i].order > 0) {
+				struct program cand = *prog;
+
+				cand.ops[c][i].order--;
+				if (!keep_if_no_worse(g, prog, &cand))
+					break;
+				changed = true;
+			}
+		}
+	}
+	return changed;
+}
+
+/* Pass 8: one run of a cpu's consecutive entries at a time, so that the
  * neighbouring runs merge and a switch is gone; then the shortest prefix
- * (past it the cpus run in ascending order, each to completion).  A cut is
- * kept when the verdict holds with no more preemptions than before. */
+ * (past it the cpus run in ascending order, each to completion), kept
+ * when it saves a preemption.  A cut is kept when the verdict holds with
+ * no more preemptions than before. */
 static bool drop_switches(struct goal *g, struct program *prog)
 {
 	bool changed = false;
+	struct program cut;
 	int base;
 
 	if (!holds(g, prog))
 		return false;
-	base = g->x->sched.preemptions;
+	pin_schedule(g, prog);
 	for (int end = prog->nschedule; end > 0;) {
 		int start = end - 1;
 		struct program cand = *prog;
@@ -166,26 +358,56 @@ static bool drop_switches(struct goal *g, struct program *prog)
 			start--;
 		memmove(&cand.schedule[start], &cand.schedule[end], (size_t)(cand.nschedule - end));
 		cand.nschedule = (uint16_t)(cand.nschedule - (end - start));
-		if (holds(g, &cand) && g->x->sched.preemptions <= base) {
-			*prog = cand;
-			base = g->x->sched.preemptions;
-			changed = true;
-		}
+		changed |= keep_if_no_worse(g, prog, &cand);
 		end = start;
 	}
-	while (prog->nschedule > 0) {
-		struct program cand = *prog;
+	base = g->preemptions;
+	cut = *prog;
+	while (cut.nschedule > 0) {
+		struct program cand = cut;
 
 		cand.nschedule--;
 		if (!holds(g, &cand) || g->x->sched.preemptions > base)
 			break;
-		*prog = cand;
+		cut = cand;
+	}
+	if (holds(g, &cut) && g->x->sched.preemptions < base) {
+		*prog = cut;
+		pin_schedule(g, prog);
 		changed = true;
 	}
 	return changed;
 }
 
-/* Pass 5: the smallest arena: fewer pages, fewer slots. */
+/* Pass 9: the slots the program names renumbered 0, 1, ... in their
+ * order (which keeps the cache's pages where they were), so that the
+ * arena can shrink to them. */
+static bool renumber_slots(struct goal *g, struct program *prog)
+{
+	struct program cand = *prog;
+	uint64_t named = prog->cache;
+	int to[MM_MAX_SLOTS], n = 0;
+
+	for (int c = 0; c < PR_MAX_CPUS; c++)
+		for (int i = 0; i < prog->nops[c]; i++)
+			if (op_takes_slot(prog->ops[c][i].kind))
+				named |= 1ull << prog->ops[c][i].slot;
+	for (unsigned int s = 0; s < prog->nslots; s++)
+		to[s] = named >> s & 1 ? n++ : -1;
+	if (named == (1ull << n) - 1)
+		return false;
+	cand.cache = 0;
+	for (unsigned int s = 0; s < prog->nslots; s++)
+		if (prog->cache >> s & 1)
+			cand.cache |= 1ull << to[s];
+	for (int c = 0; c < PR_MAX_CPUS; c++)
+		for (int i = 0; i < prog->nops[c]; i++)
+			if (op_takes_slot(prog->ops[c][i].kind))
+				cand.ops[c][i].slot = (uint8_t)to[prog->ops[c][i].slot];
+	return keep_if_no_worse(g, prog, &cand);
+}
+
+/* Pass 10: the smallest arena: fewer pages, fewer slots. */
 static bool shrink_arena(struct goal *g, struct program *prog)
 {
 	bool changed = false;
@@ -194,8 +416,7 @@ static bool shrink_arena(struct goal *g, struct program *prog)
 		struct program cand = *prog;
 
 		cand.npages = pages;
-		if (holds(g, &cand)) {
-			*prog = cand;
+		if (keep_if_holds(g, prog, &cand)) {
 			changed = true;
 			break;
 		}
@@ -204,8 +425,7 @@ static bool shrink_arena(struct goal *g, struct program *prog)
 		struct program cand = *prog;
 
 		cand.nslots = slots;
-		if (holds(g, &cand)) {
-			*prog = cand;
+		if (keep_if_holds(g, prog, &cand)) {
 			changed = true;
 			break;
 		}
@@ -213,7 +433,7 @@ static bool shrink_arena(struct goal *g, struct program *prog)
 	return changed;
 }
 
-/* Pass 6: the fewest preemptions, proved by explore: the smallest bound
+/* Pass 11: the fewest preemptions, proved by explore: the smallest bound
  * under which some schedule shows the same kind of violation. */
 static bool fewest_preemptions(struct goal *g, struct program *prog)
 {
@@ -227,35 +447,104 @@ static bool fewest_preemptions(struct goal *g, struct program *prog)
 	for (o.max_preemptions = 0; o.max_preemptions < now; o.max_preemptions++) {
 		explore(g->x, prog, &o, &r);
 		g->runs += (int)r.schedules;
-		if (r.violations && r.best_kind == g->kind) {
-			*prog = r.best;
-			return true;
-		}
+		if (r.violations && r.best_kind == g->kind)
+			return keep_if_holds(g, prog, &r.best);
 	}
 	return false;
 }
 
-/* Last: the cpus that are left renamed 0, 1, ... in their order, which
- * keeps the order the schedule's end runs them in. */
-static void renumber_cpus(struct program *prog)
+/* Pass 12: each preemption as late as it can come.  Where the race
+ * lets a cpu be preempted anywhere in a stretch of its steps, the
+ * schedules of one bug differ in where; the signature names the place
+ * (report/signature.c), so every shape of the bug must choose the same
+ * one: the preempted cpu takes its next step before the switch, as long
+ * as the verdict holds with no more preemptions. */
+static bool latest_preemptions(struct goal *g, struct program *prog)
+{
+	bool changed = false;
+
+	if (!holds(g, prog))
+		return false;
+	pin_schedule(g, prog);
+	for (int i = 0; i + 1 < prog->nschedule; i++) {
+		struct program cand = *prog;
+		int k = prog->schedule[i], m = i + 1;
+
+		while (m < prog->nschedule && prog->schedule[m] != k)
+			m++;
+		if (m == i + 1 || m == prog->nschedule)
+			continue;
+		memmove(&cand.schedule[i + 2], &cand.schedule[i + 1], (size_t)(m - i - 1));
+		cand.schedule[i + 1] = (uint8_t)k;
+		changed |= keep_if_no_worse(g, prog, &cand);
+	}
+	return changed;
+}
+
+/* Last: the names, which change no run: the cpus renamed 0, 1, ... in
+ * the order of their first steps (the schedule is the whole trace here,
+ * so the order the schedule's end would run them in does not matter),
+ * and each cpu's handles a, b, ... in the order of their first use. */
+static void canonical_names(struct program *prog)
 {
 	int to[PR_MAX_CPUS], n = 0;
 	struct program out = *prog;
 
+	memset(to, -1, sizeof(to));
+	for (int i = 0; i < prog->nschedule; i++)
+		if (to[prog->schedule[i]] < 0)
+			to[prog->schedule[i]] = n++;
 	for (int c = 0; c < PR_MAX_CPUS; c++)
-		if (prog->cpus >> c & 1)
+		if ((prog->cpus >> c & 1) && to[c] < 0)
 			to[c] = n++;
 	out.cpus = (uint8_t)((1u << n) - 1);
 	memset(out.nops, 0, sizeof(out.nops));
 	for (int c = 0; c < PR_MAX_CPUS; c++) {
+		int handle_to[PR_HANDLES], nh = 0;
+
 		if (!(prog->cpus >> c & 1))
 			continue;
+		memset(handle_to, -1, sizeof(handle_to));
 		out.nops[to[c]] = prog->nops[c];
-		memcpy(out.ops[to[c]], prog->ops[c], sizeof(prog->ops[c]));
+		for (int i = 0; i < prog->nops[c]; i++) {
+			struct op op = prog->ops[c][i];
+
+			if (op_takes_handle(op.kind)) {
+				if (handle_to[op.handle] < 0)
+					handle_to[op.handle] = nh++;
+				op.handle = (uint8_t)handle_to[op.handle];
+			}
+			out.ops[to[c]][i] = op;
+		}
 	}
 	for (int i = 0; i < prog->nschedule; i++)
 		out.schedule[i] = (uint8_t)to[prog->schedule[i]];
 	*prog = out;
+}
+
+/* The shortest schedule that still gives the same trace: past its end
+ * the cpus run in ascending order, each to completion. */
+static void shortest_schedule(struct goal *g, struct program *prog)
+{
+	uint8_t want[PR_MAX_SCHEDULE];
+	int n;
+
+	holds(g, prog);
+	n = g->x->nsteps < PR_MAX_SCHEDULE ? g->x->nsteps : PR_MAX_SCHEDULE;
+	for (int i = 0; i < n; i++)
+		want[i] = g->x->trace[i].cpu;
+	while (prog->nschedule > 0) {
+		struct program cand = *prog;
+		bool same;
+
+		cand.nschedule--;
+		same = holds(g, &cand) && g->x->nsteps == n;
+		for (int i = 0; same && i < n; i++)
+			same = g->x->trace[i].cpu == want[i];
+		if (!same)
+			break;
+		*prog = cand;
+	}
 }
 
 bool minimize(struct exec *x, struct program *prog, const struct variant *variant,
@@ -275,16 +564,23 @@ bool minimize(struct exec *x, struct program *prog, const struct variant *varian
 	for (int round = 0; round < 8; round++) {
 		bool changed = drop_cpus(&g, prog);
 
+		changed |= merge_cpus(&g, prog);
 		changed |= drop_handles(&g, prog);
+		changed |= gets_to_lookups(&g, prog);
 		changed |= drop_ops(&g, prog);
+		changed |= drop_pairs(&g, prog);
+		changed |= lower_orders(&g, prog);
 		changed |= drop_switches(&g, prog);
+		changed |= renumber_slots(&g, prog);
 		changed |= shrink_arena(&g, prog);
 		if (!changed)
 			break;
 	}
 	if (fewest_preemptions(&g, prog))
 		drop_switches(&g, prog);
-	renumber_cpus(prog);
+	latest_preemptions(&g, prog);
+	canonical_names(prog);
+	shortest_schedule(&g, prog);
 	holds(&g, prog); /* leave x with the result's run */
 	stats->runs = g.runs;
 	stats->ops_after = total_ops(prog);

@@ -7,8 +7,13 @@
 
 #include "exec/exec.h"
 
-/* The verdict and the shape of the minimized trace (which cpu took which
- * kind of step, in order), not its bytes: "double-free-1a2b3c4d".  Static. */
-const char *regression_signature(const struct exec *x);
+struct signature {
+	char id[64];     /* "double-free-1a2b3c4d": the verdict and a hash of the cause */
+	char cause[512]; /* the cause in words: the verdict's site, the windows */
+};
+
+/* The root cause of x's violation (x minimized: signature.c says why):
+ * the same race in any program shape has one id, another race another. */
+void regression_signature(const struct exec *x, struct signature *sig);
 
 #endif

@@ -33,13 +33,13 @@ expect 0 '^verdict: ok$' -- replay "$story"
 expect 1 '^verdict: double-free$' -- replay --variant v5.10 corpus/regressions/cve-2023-52739-compound.prog
 expect 0 'pagerace replay' -- --help
 # The refcount sanitizer: the cause in the first replay, silent on the fix, off by default.
-expect 1 'PageHead\(p0\): no !! unreferenced-access$' -- replay --refs --variant v5.10 tests/refs/shared-get-free.prog
+expect 1 'PageHead\(p0\): no !! unreferenced-access$' -- replay --refs --variant v5.10 corpus/regressions/shared-get-free.prog
 expect 1 'without a reference at codetag-51ff4d7486f0.c:' -- replay --refs \
-	--variant-file variants/examples/codetag-51ff4d7486f0.c tests/refs/shared-get-free.prog
-expect 0 '^verdict: ok$' -- replay --refs --variant-file variants/examples/codetag-0ae0227fa31d.c tests/refs/shared-get-free.prog
-expect 0 '^verdict: ok$' -- replay --variant v5.10 tests/refs/cve-2023-52739-calm.prog
-expect 1 '^verdict: unreferenced-access$' -- replay --refs --variant v5.10 tests/refs/cve-2023-52739-calm.prog
-expect 2 'show takes no --refs' -- show --refs tests/refs/shared-get-free.prog
+	--variant-file variants/examples/codetag-51ff4d7486f0.c corpus/regressions/shared-get-free.prog
+expect 0 '^verdict: ok$' -- replay --refs --variant-file variants/examples/codetag-0ae0227fa31d.c corpus/regressions/shared-get-free.prog
+expect 0 '^verdict: ok$' -- replay --variant v5.10 corpus/regressions/cve-2023-52739-calm.prog
+expect 1 '^verdict: unreferenced-access$' -- replay --refs --variant v5.10 corpus/regressions/cve-2023-52739-calm.prog
+expect 2 'show takes no --refs' -- show --refs corpus/regressions/shared-get-free.prog
 expect 2 'no command' --
 expect 2 'unknown command' -- frobnicate
 expect 2 "unknown option '--bogus'" -- replay --bogus "$story"

@@ -1,7 +1,6 @@
-/* story.c: the regression stories of corpus/regressions/: their writer (the
- * origin, the trace as comments, the expect lines, the program) and the
- * expect lines' one reader.  Entry points: regression_write,
- * story_expect_parse.  Never includes an engine.
+/* story.c: the regression stories of corpus/regressions/: their writer and
+ * the one reader of their expect lines (the format: report/story.h).
+ * Entry points: regression_write, story_expect_parse.  Never includes an engine.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -33,13 +33,29 @@ expect 0 '^verdict: ok$' -- replay "$story"
 expect 1 '^verdict: double-free$' -- replay --variant v5.10 corpus/regressions/cve-2023-52739-compound.prog
 expect 0 'pagerace replay' -- --help
 # The refcount sanitizer: the cause in the first replay, silent on the fix, off by default.
-expect 1 'PageHead\(p0\): no !! unreferenced-access$' -- replay --refs --variant v5.10 tests/refs/shared-get-free.prog
+expect 1 'PageHead\(p0\): no !! unreferenced-access$' -- replay --refs --variant v5.10 corpus/regressions/shared-get-free.prog
 expect 1 'without a reference at codetag-51ff4d7486f0.c:' -- replay --refs \
-	--variant-file variants/examples/codetag-51ff4d7486f0.c tests/refs/shared-get-free.prog
-expect 0 '^verdict: ok$' -- replay --refs --variant-file variants/examples/codetag-0ae0227fa31d.c tests/refs/shared-get-free.prog
-expect 0 '^verdict: ok$' -- replay --variant v5.10 tests/refs/cve-2023-52739-calm.prog
-expect 1 '^verdict: unreferenced-access$' -- replay --refs --variant v5.10 tests/refs/cve-2023-52739-calm.prog
-expect 2 'show takes no --refs' -- show --refs tests/refs/shared-get-free.prog
+	--variant-file variants/examples/codetag-51ff4d7486f0.c corpus/regressions/shared-get-free.prog
+expect 0 '^verdict: ok$' -- replay --refs --variant-file variants/examples/codetag-0ae0227fa31d.c corpus/regressions/shared-get-free.prog
+expect 0 '^verdict: ok$' -- replay --variant v5.10 corpus/regressions/cve-2023-52739-calm.prog
+expect 1 '^verdict: unreferenced-access$' -- replay --refs --variant v5.10 corpus/regressions/cve-2023-52739-calm.prog
+expect 2 'show takes no --refs' -- show --refs corpus/regressions/shared-get-free.prog
+# check-variant --refs: the sanitizer's verdict of every story on the
+# user's file, the smoke program still ok; without --refs the plain one.
+ex=variants/examples
+expect 0 '^  shared-get-free.prog: unreferenced-access$' -- check-variant --refs $ex/codetag-51ff4d7486f0.c
+expect 0 '^  smoke program with --refs: ok$' -- check-variant --refs $ex/codetag-51ff4d7486f0.c
+expect 0 '^  shared-get-free.prog: ok$' -- check-variant $ex/codetag-51ff4d7486f0.c
+"$bin" check-variant --refs $ex/codetag-0ae0227fa31d.c >"$tmp/out" 2>&1
+if [ $? = 0 ] && grep -q '^  shared-get-free.prog: ok$' "$tmp/out" && ! grep -q unreferenced-access "$tmp/out"; then
+	ok
+else
+	bad "check-variant --refs on the fixed codetag: $(grep -m3 'unreferenced\|shared-get' "$tmp/out")"
+fi
+expect 2 'check-variant takes no --seconds' -- check-variant --seconds 1 $ex/codetag-0ae0227fa31d.c
+expect 2 'check-variant takes its variant as FILE.c' -- check-variant --variant v5.9 $ex/codetag-0ae0227fa31d.c
+expect 2 'check-variant needs a FILE' -- check-variant --refs
+expect 2 'one FILE only' -- check-variant $ex/codetag-0ae0227fa31d.c $ex/codetag-0ae0227fa31d.c
 expect 2 'no command' --
 expect 2 'unknown command' -- frobnicate
 expect 2 "unknown option '--bogus'" -- replay --bogus "$story"

@@ -8,6 +8,7 @@
 
 #include "exec/exec.h"
 #include "report/report.h"
+#include "report/story.h"
 #include "test.h"
 
 static struct exec *x;
@@ -595,17 +596,20 @@ TEST(the_end_releases_what_is_held)
 	CHECK_STREQ(verdict_of("cache 0\ncpu 0: add 0\n", "v6.2"), "ok");
 }
 
-/* A file's "# expect: VARIANT VERDICT" lines, each checked by a replay. */
-static void regression_file(const char *path)
+/* A story's expect lines (report/story.h), each checked by a replay, with
+ * --refs for a --refs line: a plain line for every variant, and a --refs
+ * line for every variant or for none.  Whether it has --refs lines. */
+static bool regression_file(const char *path)
 {
+	const int every = (1 << NR_VARIANTS) - 1;
 	FILE *f = fopen(path, "rb");
-	char *text = NULL, *line, *save = NULL;
+	char *text = NULL, *line, *save = NULL, words[64];
 	size_t len = 0;
-	int expects = 0, seen = 0;
+	int seen[2] = { 0, 0 };
 
 	CHECK(f != NULL, "%s: cannot open", path);
 	if (!f)
-		return;
+		return false;
 	FILE *mem = open_memstream(&text, &len);
 	for (int c; (c = fgetc(f)) != EOF;)
 		fputc(c, mem);
@@ -613,31 +617,36 @@ static void regression_file(const char *path)
 	fclose(f);
 	char *copy = strdup(text);
 	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char vname[32], want[64] = "";
-		int n;
+		struct story_expect e;
+		int is = story_expect_parse(line, &e);
 
-		if (sscanf(line, "# expect: %31s %63[^\n]%n", vname, want, &n) < 2)
+		CHECK(is >= 0, "%s: '%s' is not '# expect: VARIANT VERDICT' or '# expect --refs: VARIANT VERDICT'",
+		      path, line);
+		if (is <= 0)
 			continue;
-		const struct variant *var = variant_by_name(vname, (int)strlen(vname));
-		CHECK(var != NULL, "%s: expect names unknown variant %s", path, vname);
-		if (!var)
-			continue;
-		expects++;
-		seen |= 1 << variant_index(var);
-		const char *got = verdict_of(text, vname);
-		CHECK(!strcmp(got, want), "%s: %s expected '%s', got '%s'", path, vname, want, got);
+		CHECK(!(seen[e.refs] & 1 << variant_index(e.variant)), "%s: a second line '%s'", path, line);
+		seen[e.refs] |= 1 << variant_index(e.variant);
+		x->refs = e.refs;
+		run_variant(text, e.variant, NULL);
+		x->refs = false;
+		report_verdict_words(words, sizeof(words), &x->verdict);
+		CHECK(!strcmp(words, e.verdict), "%s: %s%s expected '%s', got '%s'", path, e.variant->name,
+		      e.refs ? " --refs" : "", e.verdict, words);
 	}
-	CHECK(seen == (1 << NR_VARIANTS) - 1, "%s: %d expect lines, not one per variant", path, expects);
+	CHECK(seen[0] == every, "%s: plain expect lines for variants 0x%x, not every one", path, seen[0]);
+	CHECK(seen[1] == 0 || seen[1] == every, "%s: --refs expect lines for variants 0x%x, not every one or none",
+	      path, seen[1]);
 	CHECK(!strncmp(text, "# ", 2), "%s does not open with its story", path);
 	free(copy);
 	free(text);
+	return seen[1] != 0;
 }
 
 TEST(regressions_replay_to_their_expect_lines)
 {
 	DIR *d = opendir("corpus/regressions");
 	struct dirent *e;
-	int files = 0;
+	int files = 0, refs_files = 0;
 
 	CHECK(d != NULL, "corpus/regressions: cannot open (run from the project root)");
 	if (!d)
@@ -649,10 +658,11 @@ TEST(regressions_replay_to_their_expect_lines)
 		if (n < 6 || strcmp(e->d_name + n - 5, ".prog"))
 			continue;
 		snprintf(path, sizeof(path), "corpus/regressions/%s", e->d_name);
-		regression_file(path);
+		refs_files += regression_file(path);
 		files++;
 	}
 	closedir(d);
 	CHECK(files >= 6, "only %d regression files", files);
+	CHECK(refs_files >= 2, "only %d regression files with --refs expect lines", refs_files);
 }
 

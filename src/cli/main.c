@@ -48,9 +48,9 @@ static const char usage[] =
 	"       pagerace stress [--variant V] [--seconds S] [--chaos] [--seed N] FILE\n"
 	"       pagerace explore [--variant V] [--preemptions K] [--max-schedules N] [--no-reduction] [--out DIR] FILE\n"
 	"       pagerace explore --all-programs [--cpus C] [--ops L] [--variant V] [--preemptions K] ...\n"
-	"       pagerace check-variant FILE.c\n"
+	"       pagerace check-variant [--refs] FILE.c\n"
 	"       pagerace --help\n"
-	"replay, minimize, hunt, stress and explore take --refs (the refcount sanitizer)\n";
+	"replay, minimize, hunt, stress, explore and check-variant take --refs (the refcount sanitizer)\n";
 
 static const char help[] =
 	"pagerace: runs a concurrent scenario of the kernel's page-refcount protocol\n"
@@ -75,12 +75,13 @@ static const char help[] =
 	"      with 'explored: N schedules, violations: M', keeps the violation with the\n"
 	"      fewest preemptions; --all-programs --cpus C --ops L: every program that\n"
 	"      keeps the API contract of up to C cpus (2) and L ops (2) each\n"
-	"  pagerace check-variant FILE.c    compile FILE.c, check it keeps the interface, passes\n"
-	"      a smoke program, and that each function it defines is reached; prints\n"
-	"      each function's facts and the verdicts of corpus/regressions/\n"
-	"  --refs   with replay, minimize, hunt, stress, explore: the refcount sanitizer;\n"
-	"      each cpu's references are counted, and a flag test, tag read or put of a\n"
-	"      page it holds none of is the verdict unreferenced-access (README)\n"
+	"  pagerace check-variant [--refs] FILE.c   compile FILE.c, check it keeps the\n"
+	"      interface, passes a smoke program, and that each function it defines is\n"
+	"      reached; prints each function's facts and the verdicts of corpus/regressions/\n"
+	"  --refs   with replay, minimize, hunt, stress, explore, check-variant: the\n"
+	"      refcount sanitizer; each cpu's references are counted, and a flag test,\n"
+	"      tag read or put of a page it holds none of is the verdict\n"
+	"      unreferenced-access (README)\n"
 	"  exit status: 0 ok (or kept, for minimize), 1 violation, 2 bad usage or program\n"
 	"FILE is a text program (below) or a binary input of the fuzz targets.\n"
 	"\n"
@@ -642,7 +643,8 @@ static int line_of(const char *path, const char *name)
  * loads and keeps the interface (variant_load); it passes the smoke
  * program without a crash, a hang or a BUG; every function it defines is
  * reached by the smoke program or the regression programs.  Prints each
- * function's facts and the verdicts of the stories; status 2 on a failure. */
+ * function's facts and the verdicts of the stories (--refs: the smoke
+ * program and the stories under the sanitizer); status 2 on a failure. */
 static int cmd_check_variant(int argc, char **argv)
 {
 	static struct program prog;
@@ -652,19 +654,22 @@ static int cmd_check_variant(int argc, char **argv)
 	struct exec *x;
 	glob_t stories;
 	char verdict[64];
-	int n, status = 0;
+	struct args a;
+	int n, status = parse_args(argc, argv, "check-variant", OPT_REFS, &a);
 
-	if (argc != 1 || argv[0][0] == '-')
-		return bad_usage("%s takes one FILE.c", "check-variant");
-	if (!(v = variant_load(argv[0])))
+	if (status)
+		return status;
+	if (a.variant)
+		return bad_usage("%s takes its variant as FILE.c, not --variant or --variant-file", "check-variant");
+	if (!(v = variant_load(a.path)))
 		return 2;
-	printf("%s: variant %s defines", argv[0], v->name);
+	printf("%s: variant %s defines", a.path, v->name);
 	for (int fn = 0; fn < NR_VF; fn++)
 		if (variant_defines(v, fn))
 			printf(" %s", variant_fn_names[fn]);
 	printf("\n");
 	fflush(stdout);
-	x = exec_new();
+	x = exec_for(&a);
 	if (!program_parse(&prog, smoke_text, sizeof(smoke_text) - 1, &err))
 		abort(); /* the smoke program is pagerace's own */
 	exec_run(x, &prog, v);
@@ -672,11 +677,11 @@ static int cmd_check_variant(int argc, char **argv)
 		report_print(stdout, x);
 		report_verdict_words(verdict, sizeof(verdict), &x->verdict);
 		fprintf(stderr, "pagerace: %s: %s on the smoke program (above), which a correct kernel passes\n",
-			argv[0], verdict);
+			a.path, verdict);
 		exec_free(x);
 		return 2;
 	}
-	printf("  smoke program: ok\n");
+	printf("  smoke program%s: ok\n", a.refs ? " with --refs" : "");
 	if (glob(PAGERACE_ROOT "/corpus/regressions/*.prog", 0, NULL, &stories))
 		stories.gl_pathc = 0;
 	for (size_t i = 0; i < stories.gl_pathc; i++) {
@@ -703,13 +708,13 @@ static int cmd_check_variant(int argc, char **argv)
 		if (!fns[i].calls) {
 			fprintf(stderr, "pagerace: %s:%d: %s is defined but never called by the smoke program or the "
 				"regression programs: a misspelled name (the ops call %s, %s, %s or %s), or a helper "
-				"nothing calls\n", argv[0], line_of(argv[0], variant_file_name(&fns[i])),
+				"nothing calls\n", a.path, line_of(a.path, variant_file_name(&fns[i])),
 				variant_file_name(&fns[i]), variant_fn_names[0], variant_fn_names[1],
 				variant_fn_names[2], variant_fn_names[3]);
 			status = 2;
 		}
 	if (!status)
-		printf("%s: variant %s: ok\n", argv[0], v->name);
+		printf("%s: variant %s: ok\n", a.path, v->name);
 	exec_free(x);
 	return status;
 }

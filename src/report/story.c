@@ -1,6 +1,6 @@
-/* story.c: the writer of regression stories of corpus/regressions/: the
- * origin, the trace as comments, an expect line for every variant, the program.
- * Entry point: regression_write.  Never includes an engine.
+/* story.c: the regression stories of corpus/regressions/: their writer and
+ * the one reader of their expect lines (the format: report/story.h).
+ * Entry points: regression_write, story_expect_parse.  Never includes an engine.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +8,9 @@
 #include "report/fnv.h"
 #include "report/report.h"
 #include "report/story.h"
+
+/* The expect lines' openings, by mode: [refs]. */
+static const char *const expect_opening[2] = { "# expect:", "# expect --refs:" };
 
 /* Each line of text into out, behind "# ". */
 static void comment_lines(FILE *out, const char *text)
@@ -49,16 +52,15 @@ const char *regression_write(const char *dir, struct exec *x, const struct progr
 			variant_index(found) < 0 ? " (a variant file)" : "");
 		comment_lines(f, trace);
 		fputs("#\n", f);
-		/* The expect lines are what replay gives, and the regression
-		 * tests replay without the sanitizer: a --refs find says so,
-		 * and its expect lines are the plain checker's. */
-		if (refs)
-			fputs("# Found with --refs: replay it with --refs to see the unreferenced access.\n", f);
-		x->refs = false;
-		for (int v = 0; v < NR_VARIANTS; v++) {
-			exec_run(x, prog, variants[v]);
-			report_verdict_words(verdict, sizeof(verdict), &x->verdict);
-			fprintf(f, "# expect: %s %s\n", variants[v]->name, verdict);
+		/* The plain verdicts, which replay gives; a --refs find adds
+		 * the sanitizer's, which replay --refs gives. */
+		for (int mode = 0; mode <= refs; mode++) {
+			x->refs = mode;
+			for (int v = 0; v < NR_VARIANTS; v++) {
+				exec_run(x, prog, variants[v]);
+				report_verdict_words(verdict, sizeof(verdict), &x->verdict);
+				fprintf(f, "%s %s %s\n", expect_opening[mode], variants[v]->name, verdict);
+			}
 		}
 		x->refs = refs;
 		fputs(text, f);
@@ -69,4 +71,29 @@ const char *regression_write(const char *dir, struct exec *x, const struct progr
 	free(text);
 	free(trace);
 	return f ? path : NULL;
+}
+
+int story_expect_parse(const char *line, struct story_expect *e)
+{
+	const char *p, *end;
+	int n;
+
+	if (strncmp(line, "# expect", 8) || (line[8] != ':' && line[8] != ' '))
+		return 0;
+	e->refs = !strncmp(line, expect_opening[1], strlen(expect_opening[1]));
+	if (!e->refs && strncmp(line, expect_opening[0], strlen(expect_opening[0])))
+		return -1;
+	p = line + strlen(expect_opening[e->refs]);
+	p += strspn(p, " \t");
+	n = (int)strcspn(p, " \t\r\n");
+	if (!n || !(e->variant = variant_by_name(p, n)))
+		return -1;
+	p += n;
+	p += strspn(p, " \t");
+	for (end = p + strlen(p); end > p && strchr(" \t\r\n", end[-1]); end--)
+		;
+	if (end == p || end - p >= (int)sizeof(e->verdict))
+		return -1;
+	snprintf(e->verdict, sizeof(e->verdict), "%.*s", (int)(end - p), p);
+	return 1;
 }

@@ -1,17 +1,35 @@
 /* story.h: a violation kept as a regression story: the program with its
- * origin, its trace as comments and an expect line for every variant.
- * Entry point: regression_write.  Never minimizes: it keeps what it is given.
+ * origin, its trace as comments and its expect lines, whose one reader is here.
+ * Entry points: regression_write, story_expect_parse.  Never minimizes.
  */
 #ifndef PAGERACE_STORY_H
 #define PAGERACE_STORY_H
 
 #include "exec/exec.h"
 
+/* A story's expect line: the verdict replay gives the story on a variant,
+ * without the sanitizer or with it:
+ *	# expect: VARIANT VERDICT
+ *	# expect --refs: VARIANT VERDICT
+ * A story has a plain line for every variant; one kept from a --refs run
+ * also has a --refs line for every variant. */
+struct story_expect {
+	bool refs;                     /* "# expect --refs:": replay --refs */
+	const struct variant *variant;
+	char verdict[64];              /* as report_verdict_words writes it */
+};
+
 /* Write prog (its violation run in x) as DIR/<variant>-<verdict>-<hash>.prog,
- * opening with origin, the trace as comments and an expect line for every
- * variant.  Returns the path (static) or NULL with errno.  x is left as it
- * came: prog's run under its variant. */
+ * opening with origin, the trace as comments and the expect lines (--refs
+ * ones too when x->refs).  Returns the path (static) or NULL with errno.
+ * x is left as it came: prog's run under its variant. */
 const char *regression_write(const char *dir, struct exec *x, const struct program *prog,
 			     const char *origin);
+
+/* line (its newline optional) as an expect line: 1 with *e filled; 0 when
+ * it is not one (it does not open with "# expect:" or "# expect "); -1
+ * when it opens as one but is not of the form above (another mode, an
+ * unknown variant, no verdict), so that a misspelt line is not skipped. */
+int story_expect_parse(const char *line, struct story_expect *e);
 
 #endif

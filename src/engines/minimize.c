@@ -86,8 +86,8 @@ static bool keep_if_holds(struct goal *g, struct program *prog, const struct pro
 	return true;
 }
 
-/* keep_if_holds for a change that must not cost a preemption: a joint
- * pass trades a cpu or an op for the same race, not for another one. */
+/* keep_if_holds for a change of the schedule alone, which must not cost
+ * a preemption: a cut that merges two runs, a preemption moved later. */
 static bool keep_if_no_worse(struct goal *g, struct program *prog, const struct program *cand)
 {
 	int before = g->preemptions;
@@ -179,7 +179,7 @@ static bool merge_cpu_into(struct goal *g, struct program *prog, int c, int d)
 	for (int i = 0; i < cand.nschedule; i++)
 		if (cand.schedule[i] == d)
 			cand.schedule[i] = (uint8_t)c;
-	return keep_if_no_worse(g, prog, &cand);
+	return keep_if_holds(g, prog, &cand);
 }
 
 static bool merge_cpus(struct goal *g, struct program *prog)
@@ -240,7 +240,7 @@ static bool gets_to_lookups(struct goal *g, struct program *prog)
 					mask |= 1u << j;
 			cand.ops[c][i].kind = OP_LOOKUP;
 			delete_ops(g, &cand, c, mask);
-			changed |= keep_if_no_worse(g, prog, &cand);
+			changed |= keep_if_holds(g, prog, &cand);
 		}
 	}
 	return changed;
@@ -300,7 +300,7 @@ static bool drop_pairs(struct goal *g, struct program *prog)
 			if (op->kind == OP_ADD && !(prog->cache >> op->slot & 1)) {
 				cand.cache |= 1ull << op->slot;
 				delete_ops(g, &cand, c, 1u << i);
-				changed |= keep_if_no_worse(g, prog, &cand);
+				changed |= keep_if_holds(g, prog, &cand);
 				continue;
 			}
 			if (op->kind != OP_REF)
@@ -327,7 +327,7 @@ static bool lower_orders(struct goal *g, struct program *prog)
 				struct program cand = *prog;
 
 				cand.ops[c][i].order--;
-				if (!keep_if_no_worse(g, prog, &cand))
+				if (!keep_if_holds(g, prog, &cand))
 					break;
 				changed = true;
 			}
@@ -404,7 +404,7 @@ static bool renumber_slots(struct goal *g, struct program *prog)
 		for (int i = 0; i < prog->nops[c]; i++)
 			if (op_takes_slot(prog->ops[c][i].kind))
 				cand.ops[c][i].slot = (uint8_t)to[prog->ops[c][i].slot];
-	return keep_if_no_worse(g, prog, &cand);
+	return keep_if_holds(g, prog, &cand);
 }
 
 /* Pass 10: the smallest arena: fewer pages, fewer slots. */

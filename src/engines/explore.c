@@ -51,7 +51,8 @@ struct search {
  * which pages were freed under its op and since its last read of a slot.
  * Two prefixes that end in the same state have the same futures.  Whether
  * a cpu is the one that stepped last is not hashed: the key adds it.  It
- * reads every cpu's state from the stepping thread: not for TSan builds. */
+ * runs on the stepping cpu's thread, so it reads the model and the other
+ * cpus' views (struct observed) with relaxed loads only. */
 static uint64_t hash_state(struct exec *x)
 {
 	struct mm *mm = &x->mm;
@@ -67,29 +68,22 @@ static uint64_t hash_state(struct exec *x)
 	}
 	for (unsigned int o = 0; o <= mm->max_order; o++)
 		for (unsigned int w = 0; w * 64 < mm->npages >> o; w++)
-			h = hash_mix(h, mm->zone.free_area[o].map[w]);
+			h = hash_mix(h, __atomic_load_n(&mm->zone.free_area[o].map[w], __ATOMIC_RELAXED));
 	for (unsigned int s = 0; s < mm->nslots; s++)
 		h = hash_mix(h, (uint64_t)pfn_of(mm, page_cache_peek(mm, s)));
 	for (int c = 0; c < PR_MAX_CPUS; c++) {
 		const struct cpu_state *cs = &x->cpu[c];
+		unsigned long op_clock = __atomic_load_n(&cs->observed.op_clock, __ATOMIC_RELAXED);
+		unsigned long slot_clock = __atomic_load_n(&cs->observed.slot_clock, __ATOMIC_RELAXED);
 
 		if (!(x->prog->cpus >> c & 1))
 			continue;
-		h = hash_mix(h, (uint64_t)cs->pc << 32 ^ cs->seen);
+		h = hash_mix(h, __atomic_load_n(&cs->observed.local, __ATOMIC_RELAXED));
 		for (unsigned int i = 0; i < mm->npages; i++) {
 			unsigned long freed = __atomic_load_n(&mm->pages[i].freed_at, __ATOMIC_RELAXED);
 
-			if (freed > cs->op_clock)
-				h = hash_mix(h, (uint64_t)c << 32 | (uint64_t)(freed > cs->slot_clock) << 16 | i);
-		}
-		for (int i = 0; i < PR_HANDLES; i++) {
-			const struct handle *hd = &cs->handles[i];
-
-			if (hd->page)
-				h = hash_mix(h, (uint64_t)i << 56 | (uint64_t)pfn_of(mm, hd->page) << 32 |
-						    (uint64_t)(uint8_t)hd->order << 24 |
-						    (uint64_t)contract_owes_free(&hd->owed) << 16 |
-						    (uint16_t)hd->owed.refs);
+			if (freed > op_clock)
+				h = hash_mix(h, (uint64_t)c << 32 | (uint64_t)(freed > slot_clock) << 16 | i);
 		}
 	}
 	return h;

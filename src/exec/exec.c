@@ -46,6 +46,26 @@ static void open_step(struct cpu_state *cs, const struct pr_site *site, int kind
 	cs->step = t;
 }
 
+/* What explore's state hash reads of cs (struct observed), from its own
+ * thread, before it lets go at a point. */
+static void publish_observed(struct cpu_state *cs)
+{
+	struct mm *mm = &cs->x->mm;
+	uint64_t h = (uint64_t)cs->pc << 32 ^ cs->seen;
+
+	for (int i = 0; i < PR_HANDLES; i++) {
+		const struct handle *hd = &cs->handles[i];
+
+		if (hd->page)
+			h = hash_mix(h, (uint64_t)i << 56 | (uint64_t)pfn_of(mm, hd->page) << 32 |
+					    (uint64_t)(uint8_t)hd->order << 24 |
+					    (uint64_t)contract_owes_free(&hd->owed) << 16 | (uint16_t)hd->owed.refs);
+	}
+	__atomic_store_n(&cs->observed.local, h, __ATOMIC_RELAXED);
+	__atomic_store_n(&cs->observed.op_clock, cs->op_clock, __ATOMIC_RELAXED);
+	__atomic_store_n(&cs->observed.slot_clock, cs->slot_clock, __ATOMIC_RELAXED);
+}
+
 /* The step of cs is over: check it, and let the scheduler say who goes on.
  * False when cs must leave its program. */
 static bool close_step(struct cpu_state *cs, enum sched_status st)
@@ -62,6 +82,8 @@ static bool close_step(struct cpu_state *cs, enum sched_status st)
 			    : took && !check_step(&x->mm, &x->verdict, n, t->free_lo >= 0 || t->kind == STEP_ALLOC))
 		st = SCHED_STOP;
 	cs->step = NULL;
+	if (x->observing)
+		publish_observed(cs);
 	return sched_step_end(cs->cpu, st, took);
 }
 

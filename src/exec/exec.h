@@ -60,6 +60,12 @@ struct cpu_state {
 	uint8_t held[MM_MAX_PAGES];
 	struct owned_block { int16_t pfn; uint8_t order; unsigned long clock; } owned[PR_MAX_OPS];
 	int nowned;
+	/* explore's view of the cpu (x->observing): its op, what it saw and
+	 * its handles as one hash, and its two clocks, published by the cpu
+	 * at each of its points with relaxed stores.  Explore's state hash
+	 * reads them on another cpu's thread, where plain reads of the
+	 * fields above would race (the baton gives no happens-before). */
+	struct observed { uint64_t local; unsigned long op_clock, slot_clock; } observed;
 };
 
 extern __thread struct cpu_state *pr_self;

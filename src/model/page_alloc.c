@@ -19,14 +19,16 @@ static bool area_test(const struct free_area *area, unsigned int idx)
 	return area->map[idx / 64] >> (idx % 64) & 1;
 }
 
+/* Under the zone's lock; atomic for explore's state hash, which reads the
+ * map without it. */
 static void area_set(struct free_area *area, unsigned int idx)
 {
-	area->map[idx / 64] |= 1ULL << (idx % 64);
+	__atomic_fetch_or(&area->map[idx / 64], 1ULL << (idx % 64), __ATOMIC_RELAXED);
 }
 
 static void area_clear(struct free_area *area, unsigned int idx)
 {
-	area->map[idx / 64] &= ~(1ULL << (idx % 64));
+	__atomic_fetch_and(&area->map[idx / 64], ~(1ULL << (idx % 64)), __ATOMIC_RELAXED);
 }
 
 /* The lowest-addressed free block of this order, or -1. */

@@ -40,12 +40,13 @@
 #    as above).
 # 5. The goals, met or missed, beside the figures.
 #
-# Duration with the defaults: about 50 minutes, most of it plain stress,
+# Duration with the defaults: about 48 minutes, most of it plain stress,
 # which rarely finds either bug and so runs to the cap (6 runs x 60 s on each
 # bug and core setting before the early stop), then AFL++ and libFuzzer on
-# v5.10, and 8 for bench/refs.sh.  BENCH_RUNS=5 BENCH_CAP=30: about 20
-# minutes; BENCH_RUNS=2 BENCH_CAP=10: about 6.  Scratch files go to build/bench/ (logs of failed
-# exec/s runs are kept there).
+# v5.10, and 8 for bench/refs.sh.  BENCH_RUNS=5
+# BENCH_CAP=30: about 18 minutes; BENCH_RUNS=2 BENCH_CAP=10: about 6.
+# Scratch files go to build/bench/ (logs of failed exec/s runs are kept
+# there).
 set -u
 cd "$(dirname "$0")/.." || exit 2
 . scripts/engine.sh

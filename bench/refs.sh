@@ -25,8 +25,11 @@
 # at or below: it reads "≥".  A method stops early once more than half its
 # runs hit the cap (bench.sh's rule); the runs column says how many were
 # made.
-# Duration with the defaults: about 8 minutes, most of it plain libFuzzer
-# on the codetag example.  Scratch files go to build/bench/refs/.
+# libFuzzer's executions to a crash for a seed repeat from run to run (the
+# load changes only the time, and whether the time cap cuts a run short).
+# Duration with the defaults: about 8 minutes on 2 shared cores (26 under a
+# load of 60), most of it plain libFuzzer on v5.10, whose slow seeds reach
+# the cap.  Scratch files go to build/bench/refs/.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 . scripts/engine.sh

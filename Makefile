@@ -194,4 +194,8 @@ bench-variants: build/pagerace build/.fuzzdeps
 bench-kernel-shaped: build/bench-replay-rate
 	bash bench/kernel-shaped.sh build/bench-replay-rate
 
-.PHONY: bench bench-variants bench-kernel-shaped
+# Alone, section 4 of make bench: its table on stdout and in build/bench/refs.md.
+bench-refs: build/pagerace build/.fuzzdeps
+	bash bench/refs.sh
+
+.PHONY: bench bench-variants bench-kernel-shaped bench-refs

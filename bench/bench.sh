@@ -33,14 +33,20 @@
 # 3. Executions per second of the kernel-shaped built-in variants against the
 #    protothread design of the last commit before them (bench/kernel-shaped.sh,
 #    its own table in results.md): ratio goal 0.9.
-# 4. The goals, met or missed, beside the figures.
+# 4. Executions to the first report with and without the refcount
+#    sanitizer (--refs, PAGERACE_REFS=1) on v5.10 and the codetag example:
+#    libFuzzer's executions and seconds, hunt's schedules
+#    (bench/refs.sh, its own table in results.md; BENCH_RUNS and BENCH_CAP
+#    as above).
+# 5. The goals, met or missed, beside the figures.
 #
-# Duration with the defaults: about 40 minutes, most of it plain stress,
+# Duration with the defaults: about 48 minutes, most of it plain stress,
 # which rarely finds either bug and so runs to the cap (6 runs x 60 s on each
 # bug and core setting before the early stop), then AFL++ and libFuzzer on
-# v5.10.  BENCH_RUNS=5 BENCH_CAP=30: about 15 minutes; BENCH_RUNS=2
-# BENCH_CAP=10: about 5.  Scratch files go to build/bench/ (logs of failed
-# exec/s runs are kept there).
+# v5.10, and 8 for bench/refs.sh.  BENCH_RUNS=5
+# BENCH_CAP=30: about 18 minutes; BENCH_RUNS=2 BENCH_CAP=10: about 6.
+# Scratch files go to build/bench/ (logs of failed exec/s runs are kept
+# there).
 set -u
 cd "$(dirname "$0")/.." || exit 2
 . scripts/engine.sh
@@ -246,6 +252,10 @@ BENCH_SECONDS=3 sh bench/replay-rate.sh "$replay_bin" | awk 'NR > 1 {
 echo "bench: kernel-shaped against protothreads" >&2
 bash bench/kernel-shaped.sh "$replay_bin" >"$WORK/kernel-shaped.md"
 
+echo "bench: executions to the first report, with and without --refs" >&2
+# It writes its table to $WORK/refs.md itself (make bench-refs shows the same file).
+bash bench/refs.sh >/dev/null || echo "- bench/refs.sh failed (status $?): no refs table" >>"$NOTES"
+
 # The table, the notes, results.md and the plot.
 {
 	echo "| measure | variant, bug | median s (or figure) | min s | max s | runs | goal |"
@@ -256,6 +266,7 @@ cat "$WORK/table.md"
 [ -s "$NOTES" ] && { echo; cat "$NOTES"; }
 echo
 cat "$WORK/kernel-shaped.md"
+[ -s "$WORK/refs.md" ] && { echo; cat "$WORK/refs.md"; }
 {
 	echo "# pagerace benchmark"
 	echo
@@ -269,6 +280,12 @@ cat "$WORK/kernel-shaped.md"
 	echo "## Kernel-shaped variants against the protothreads they replaced"
 	echo
 	cat "$WORK/kernel-shaped.md"
+	if [ -s "$WORK/refs.md" ]; then
+		echo
+		echo "## Executions to the first report, with and without the refcount sanitizer"
+		echo
+		cat "$WORK/refs.md"
+	fi
 	echo
 	echo "![median time to first violation](results.png)"
 } >bench/results.md

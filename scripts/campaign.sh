@@ -2,10 +2,11 @@
 # campaign.sh: `make campaign`, fuzzing for hours or days.  One fuzzer per
 # variant, built-in or a variant file (libFuzzer in fork mode, or AFL++ as
 # one main and JOBS-1 secondaries) over the persistent
-# corpus/fuzz-<variant>/, resumable after any stop.  Every few seconds: triage of new crashes and one status line.
-# At the end, or at Ctrl-C or SIGTERM: the fuzzers are stopped with SIGINT,
-# the last crashes triaged, and the report written.  Crashes and the
-# corpus entries already merged are on disk as they are found; a libFuzzer
+# corpus/fuzz-<variant>/, resumable after any stop.  Every few seconds:
+# triage of new crashes and one status line.  At the end, or at Ctrl-C or
+# SIGTERM: the fuzzers are stopped, the last crashes triaged, and the
+# report written (scripts/campaign-report.sh).  Crashes and the corpus
+# entries already merged are on disk as they are found; a libFuzzer
 # fork-mode job that is running at the stop loses what it found since it
 # started (its job time), as libFuzzer merges only finished jobs.
 #
@@ -14,8 +15,9 @@
 # signature leaves its story in corpus/regressions/, the later ones are
 # counted.  A minimized program is known by the hash of its story's
 # program text (the lines that are not comments), so the report can say
-# how many programs one signature stands for.  CRASHES_ROOT/campaign-<variant>/
-# (crashes/) keeps at most CRASHES_KEEP raw inputs already triaged.
+# how many programs one signature stands for.
+# CRASHES_ROOT/campaign-<variant>/ keeps at most CRASHES_KEEP raw inputs
+# already triaged.
 #
 # State, kept across runs in $STATE (build/campaign): stats.tsv (the status
 # lines), crashes.tsv (one row a raw crash: when, variant, input, verdict,
@@ -25,13 +27,12 @@
 # expected verdict, scripts/variants.sh expect), elapsed (seconds of
 # campaign so far), report.md and its plots.
 #
-# Environment: VARIANTS, VARIANT_FILES, JOBS, ENGINE, HOURS (or SECONDS_TOTAL),
-# SANITIZER, REFS, STATUS_EVERY (5 s), CRASHES_KEEP (100), TRIAGE_SECONDS
-# (30), STATE, PAGERACE, CORPUS_ROOT (corpus: the corpora are
-# CORPUS_ROOT/fuzz-<variant>), CRASHES_ROOT (crashes), REGRESSIONS
-# (corpus/regressions), and
-# FUZZ_DIR, the folder of the targets (fuzz-<variant>;
-# build/fuzz/ENGINE-SANITIZER).  VARIANTS are built-in
+# Environment: VARIANTS, VARIANT_FILES, JOBS, ENGINE, HOURS (or
+# SECONDS_TOTAL), SANITIZER, REFS, STATUS_EVERY (5 s), CRASHES_KEEP (100),
+# TRIAGE_SECONDS (30), STATE, PAGERACE, CORPUS_ROOT (corpus: the corpora
+# are CORPUS_ROOT/fuzz-<variant>), CRASHES_ROOT (crashes), REGRESSIONS
+# (corpus/regressions), and FUZZ_DIR, the folder of the targets
+# (fuzz-<variant>; build/fuzz/ENGINE-SANITIZER).  VARIANTS are built-in
 # ones, by default (unset) the kernels, buggy and correct
 # (scripts/variants.sh); VARIANT_FILES are NAME=FILE words, the variant
 # files as the Makefile names them (file-mine=path/to/mine.c).
@@ -88,7 +89,7 @@ declare -A execs_before
 for v in $VARIANTS; do
 	execs_before[$v]=$(awk -F'\t' -v v="$v" '$2 == v { e = $3 } END { print e + 0 }' "$STATE/stats.tsv")
 done
-SECONDS=0 # the seconds of this run, bash's own clock
+SECONDS=0 start=$(date +%s) # the seconds of this run, bash's own clock
 pids=()
 stopping=
 
@@ -167,8 +168,12 @@ signatures() {
 # Minimize one raw crash C of variant V and record it; a variant's new
 # signature keeps its story.
 triage_one() {
-	local v=$1 c=$2 sig story tmp out verdict prog
+	local v=$1 c=$2 sig story tmp out verdict prog found
 	echo "$c" >>"$STATE/triaged-$v"
+	# Found when the fuzzer wrote it (a backlog's triage comes later); one
+	# an earlier run left untriaged counts from this run's start.
+	found=$(($(stat -c %Y "$c") - start))
+	found=$((before + (found > 0 ? found : 0)))
 	tmp=$(mktemp -d)
 	out=$("$PAGERACE" minimize $(variant_args "$v") $refs --out "$tmp" \
 		--origin "Found by make campaign ($ENGINE, SANITIZER=$SANITIZER) after $(now) s; raw input $c." \
@@ -193,7 +198,7 @@ triage_one() {
 		fi
 		echo "campaign: new crash on $v: $sig -> $story"
 	fi
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(now)" "$v" "$c" "$verdict" "$sig" "$prog" "$story" \
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$found" "$v" "$c" "$verdict" "$sig" "$prog" "$story" \
 		>>"$STATE/crashes.tsv"
 	rm -rf "$tmp"
 }
@@ -213,9 +218,10 @@ triage() {
 		touch "$STATE/triaged-$v"
 		queue[$v]=$(untriaged "$v")
 	done
-	while [ -n "$left" ] && { [ -n "$stopping" ] || [ $SECONDS -lt $end ]; }; do
+	while [ -n "$left" ]; do
 		left=
 		for v in $VARIANTS; do
+			[ -n "$stopping" ] || [ $SECONDS -lt $end ] || break 2
 			set -- ${queue[$v]}
 			[ $# -gt 0 ] || continue
 			triage_one "$v" "$1"

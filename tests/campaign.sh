@@ -57,11 +57,23 @@ rows=$(awk -F'\t' '$2 == "file-lookup-get-page" && $5 != "" && $6 ~ /^[0-9a-f]+$
 	wc -l)
 stories=$(awk -F'\t' 'NR > 1 { print $3 }' "$tmp/state/signatures.tsv" 2>/dev/null | while read -r s; do
 	[ -f "$s" ] && echo "$s"; done | wc -l)
+# signatures.tsv's rows: each counts raw crashes >= programs >= 1, and
+# their raw crashes add up to the rows of crashes.tsv; its programs are
+# the distinct program hashes of each signature's rows there.
+absorbed=$(awk -F'\t' 'NR > 1 && $2 == "file-lookup-get-page" { if ($4 < $5 || $5 < 1) bad = 1; n += $4 }
+	END { print bad ? "bad" : n + 0 }' "$tmp/state/signatures.tsv" 2>/dev/null)
+programs=$(awk -F'\t' 'NR > 1 && $2 == "file-lookup-get-page" { print $5 "\t" $6 }' "$tmp/state/crashes.tsv" 2>/dev/null |
+	sort -u | cut -f1 | uniq -c | awk '{ print $2, $1 }' | sort)
+counted=$(awk -F'\t' 'NR > 1 && $2 == "file-lookup-get-page" { print $1, $5 }' "$tmp/state/signatures.tsv" 2>/dev/null |
+	sort)
 if [ $st != 0 ]; then
 	fail=$((fail + 1)); echo "FAIL campaign files: status $st: $(tail -3 "$tmp/out")"
 elif [ "${1:-}" != use-after-free ] || [ "${2:-0}" -lt 1 ] || [ "${3:-0}" -lt "${4:-0}" ] || [ "${4:-0}" -lt 1 ] ||
-	[ "$3" != "$rows" ] || [ "$stories" != "$2" ] || [ "${6:-}" != yes ]; then
-	fail=$((fail + 1)); echo "FAIL campaign files: buggy $buggy: '$b', $rows raw crashes recorded, $stories stories"
+	[ "$3" != "$rows" ] || [ "$absorbed" != "$rows" ] || [ "$programs" != "$counted" ] ||
+	[ "$stories" != "$2" ] || [ "${6:-}" != yes ]; then
+	fail=$((fail + 1))
+	echo "FAIL campaign files: buggy $buggy: '$b', $rows raw crashes recorded, $absorbed absorbed," \
+		"$stories stories; programs per signature '$counted', in crashes.tsv '$programs'"
 elif [ "$f" != "ok 0 0 0 - yes" ]; then
 	fail=$((fail + 1)); echo "FAIL campaign files: fixed $fixed: '$f'"
 else

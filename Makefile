@@ -46,9 +46,9 @@ ALL_VARIANTS := $(shell sh scripts/variants.sh list)
 # VARIANT_FILE=path/to/mine.c: a kernel variant of your own instead
 # (docs/writing-a-variant.md), named file-mine.
 VARIANT_FILE ?=
+file_variant = file-$(basename $(notdir $(1)))
 ifneq ($(VARIANT_FILE),)
-override VARIANT := file-$(basename $(notdir $(VARIANT_FILE)))
-override VARIANTS := $(VARIANT)
+override VARIANT := $(call file_variant,$(VARIANT_FILE))
 VARIANT_DEF := -DPAGERACE_VARIANT_FILE
 VARIANT_ARGS := --variant-file $(VARIANT_FILE)
 FILE_GEN := build/gen/file/variant-$(notdir $(VARIANT_FILE)) build/gen/file/defaults-$(notdir $(VARIANT_FILE))
@@ -138,15 +138,25 @@ fuzz: $(FUZZ_BIN) build/pagerace
 CHECK_FUZZ := $(foreach v,$(ALL_VARIANTS),build/fuzz/libfuzzer-address/fuzz-$(v)) \
 	$(foreach v,$(shell sh scripts/variants.sh list racy correct),build/fuzz/libfuzzer-thread/fuzz-$(v))
 
-# make campaign: hours of fuzzing over several variants (scripts/campaign.sh),
-# by default the kernels, buggy and correct.
-VARIANTS ?= $(shell sh scripts/variants.sh list buggy correct)
+# make campaign: hours of fuzzing over several variants (scripts/campaign.sh):
+# VARIANTS, built-in ones, and VARIANT_FILES, variant files, each named
+# file-NAME as make fuzz names VARIANT_FILE's (VARIANT_FILE=f is
+# VARIANT_FILES=f).  VARIANT_FILES takes shell patterns, each of which must
+# match a file: "variants/examples/*.c" is every example.  VARIANTS is by
+# default the kernels, buggy and correct, or none when files are given.
+VARIANT_FILES ?=
+CAMPAIGN_FILES = $(sort $(VARIANT_FILE) $(foreach p,$(VARIANT_FILES),\
+	$(or $(wildcard $(p)),$(error VARIANT_FILES: no file matches '$(p)'))))
+VARIANTS ?= $(if $(VARIANT_FILE)$(VARIANT_FILES),,$(shell sh scripts/variants.sh list buggy correct))
 HOURS ?= 1
 
 campaign: build/pagerace
-	@for v in $(VARIANTS); do $(MAKE) --no-print-directory $(if $(VARIANT_FILE),,VARIANT=$$v) \
-		build/fuzz/$(ENGINE)-$(SANITIZER)/fuzz-$$v || exit 1; done
-	@VARIANTS="$(VARIANTS)" VARIANT_FILE="$(VARIANT_FILE)" JOBS=$(JOBS) ENGINE=$(ENGINE) HOURS=$(HOURS) \
+	@for v in $(VARIANTS); do $(MAKE) --no-print-directory VARIANT=$$v VARIANT_FILE= \
+		build/fuzz/$(ENGINE)-$(SANITIZER)/fuzz-$$v || exit 2; done
+	@$(foreach f,$(CAMPAIGN_FILES),$(MAKE) --no-print-directory VARIANT_FILE=$(f) \
+		build/fuzz/$(ENGINE)-$(SANITIZER)/fuzz-$(call file_variant,$(f)) || exit 2;)
+	@VARIANTS="$(VARIANTS)" JOBS=$(JOBS) ENGINE=$(ENGINE) HOURS=$(HOURS) \
+		VARIANT_FILES="$(foreach f,$(CAMPAIGN_FILES),$(call file_variant,$(f))=$(f))" \
 		SANITIZER=$(SANITIZER) REFS=$(REFS) FUZZ_DIR=build/fuzz/$(ENGINE)-$(SANITIZER) bash scripts/campaign.sh
 
 # make test: the fast part of check, gcc only, no fuzzer: the harness's

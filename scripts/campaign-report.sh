@@ -1,8 +1,10 @@
 #!/bin/sh
 # campaign-report.sh STATE ENGINE SANITIZER: the campaign's summary from its
-# state: STATE/report.md (per variant: executions, coverage, corpus, unique
-# crashes with links to their stories) and gnuplot PNGs of coverage,
-# executions per second and unique crashes over time.
+# state (scripts/campaign.sh): STATE/report.md (per variant: executions,
+# coverage, corpus; its expected verdict beside the signatures found; per
+# signature its raw crashes and distinct minimized programs, with a link
+# to its story) and gnuplot PNGs of coverage, executions per second and
+# unique crashes over time.
 state=${1:?usage: campaign-report.sh STATE ENGINE SANITIZER}
 engine=${2:-libfuzzer} sanitizer=${3:-none}
 report=$state/report.md
@@ -22,12 +24,40 @@ variants=$(awk -F'\t' 'NR > 1 { if (!seen[$2]++) print $2 }' "$state/stats.tsv")
 			"$state/stats.tsv"
 	done
 	echo
-	echo "## Unique crashes"
+	echo "## Triage"
 	echo
-	if [ -s "$state/signatures.tsv" ]; then
-		echo "| signature | variant | story | duplicates | first seen (s) |"
-		echo "|---|---|---|---|---|"
-		awk -F'\t' '{ printf "| %s | %s | [%s](../../%s) | %s | %s |\n", $1, $2, $3, $3, $4, $5 }' \
+	echo "Per variant, the verdict its file says it has (\`pagerace-expect:\`; - when it says none) and what"
+	echo "triage made of its raw crashes: a correct one (ok) should have no signature, a buggy one one per bug."
+	echo
+	echo "| variant | expected | signatures | raw crashes | distinct minimized programs | verdicts found | as expected |"
+	echo "|---|---|---|---|---|---|---|"
+	for v in $variants; do
+		awk -F'\t' -v v="$v" 'FILENAME ~ /variants.tsv$/ { if ($1 == v) e = $3; next }
+			FNR == 1 || $2 != v { next }
+			FILENAME ~ /crashes.tsv$/ {
+				raw++
+				if ($6 != "-" && !($6 in progs)) { progs[$6] = 1; np++ }
+				if (!($4 in verdicts)) { verdicts[$4] = 1; found = found (found == "" ? "" : ", ") $4 }
+				next
+			}
+			{ sigs++ }
+			END {
+				if (e == "") e = "-"
+				ok = "yes"
+				if (e == "-") ok = "-"
+				else if (e == "ok" && sigs) ok = "no"
+				else if (e != "ok" && !sigs) ok = "no: not found"
+				else for (f in verdicts) if (f != e) ok = "no"
+				printf "| %s | %s | %d | %d | %d | %s | %s |\n", v, e, sigs, raw, np, found == "" ? "-" : found, ok
+			}' "$state/variants.tsv" "$state/crashes.tsv" "$state/signatures.tsv"
+	done
+	echo
+	echo "## Signatures"
+	echo
+	if [ "$(wc -l <"$state/signatures.tsv")" -gt 1 ]; then
+		echo "| signature | variant | raw crashes | distinct minimized programs | story | first seen (s) |"
+		echo "|---|---|---|---|---|---|"
+		awk -F'\t' 'NR > 1 { printf "| %s | %s | %s | %s | [%s](../../%s) | %s |\n", $1, $2, $4, $5, $3, $3, $6 }' \
 			"$state/signatures.tsv"
 	else
 		echo "None."

@@ -1,6 +1,6 @@
 #!/bin/sh
 # variants.sh: the built-in variants, read from variants/*.c, the one list.
-# Entry point: variants.sh list [ROLE...] | expect NAME | id FILE | table OUTDIR.
+# Entry point: variants.sh list [ROLE...] | expect NAME|FILE | id FILE | table OUTDIR.
 # Never a list of names written here: each file says what it is.
 #
 # Each built-in variant file's header carries one line
@@ -14,7 +14,8 @@
 # The order is the kernels' (v*) by version, then the rest by name: the
 # order of variants[] and of a story's "# expect:" lines.
 #	list [ROLE...]	the names, one a line, of any of those roles (all: none given)
-#	expect NAME	NAME's VERDICT
+#	expect NAME	NAME's VERDICT; or FILE's, a variant file (.c) anywhere, as
+#			the examples (variants/examples/) say theirs
 #	id FILE		the C identifier of FILE's variant (v5.10 -> v5_10)
 #	table OUTDIR	OUTDIR/variants.h (enum VARIANT_<ID>, NR_VARIANTS,
 #			VARIANT_NAMES) and OUTDIR/variants.c (variants[])
@@ -26,11 +27,14 @@ files() {
 		END { printf "%s", rest }'
 }
 
-# tag NAME: the words of NAME's pagerace-expect line; a file without one is
-# a bad input.
+# tag NAME: the words of NAME's pagerace-expect line (NAME: a built-in
+# variant, or the path of a variant file); a file without one is a bad
+# input.
 tag() {
-	t=$(sed -n 's/^.*pagerace-expect: *//p' "$dir/$1.c" | head -1)
-	[ -n "$t" ] || { echo "variants.sh: variants/$1.c: no 'pagerace-expect: VERDICT' line in its header" >&2; exit 2; }
+	f=$dir/$1.c
+	case "$1" in *.c) f=$1 ;; esac
+	t=$(sed -n 's/^.*pagerace-expect: *//p' "$f" | head -1)
+	[ -n "$t" ] || { echo "variants.sh: $f: no 'pagerace-expect: VERDICT' line in its header" >&2; exit 2; }
 	echo "$t"
 }
 
@@ -60,7 +64,10 @@ list)
 	done
 	;;
 expect)
-	[ -f "$dir/${2:?usage: variants.sh expect NAME}.c" ] || { echo "variants.sh: no variant '$2'" >&2; exit 2; }
+	case "${2:?usage: variants.sh expect NAME|FILE}" in
+	*.c) [ -f "$2" ] || { echo "variants.sh: no variant file '$2'" >&2; exit 2; } ;;
+	*) [ -f "$dir/$2.c" ] || { echo "variants.sh: no variant '$2'" >&2; exit 2; } ;;
+	esac
 	t=$(tag "$2") || exit 2
 	set -- $t
 	echo "$1"
@@ -102,7 +109,7 @@ $init};
 C
 	;;
 *)
-	echo "usage: variants.sh list [buggy|correct|racy|clean...] | expect NAME | id FILE | table OUTDIR" >&2
+	echo "usage: variants.sh list [buggy|correct|racy|clean...] | expect NAME|FILE | id FILE | table OUTDIR" >&2
 	exit 2
 	;;
 esac

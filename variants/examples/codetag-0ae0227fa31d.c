@@ -13,6 +13,8 @@
  *
  *	build/pagerace explore --variant-file variants/examples/codetag-0ae0227fa31d.c \
  *		--preemptions 8 --out /tmp corpus/regressions/wilcox-2021-two-cpus.prog
+ *
+ * pagerace-expect: ok
  */
 #include <linux/mm.h>
 

@@ -20,6 +20,8 @@
  *
  *	build/pagerace explore --variant-file variants/examples/codetag-51ff4d7486f0.c \
  *		--preemptions 4 --out /tmp corpus/regressions/wilcox-2021-two-cpus.prog
+ *
+ * pagerace-expect: use-after-free
  */
 #include <linux/mm.h>
 

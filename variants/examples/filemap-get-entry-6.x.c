@@ -11,6 +11,8 @@
  *
  *	build/pagerace explore --variant-file variants/examples/filemap-get-entry-6.x.c \
  *		--preemptions 8 --out /tmp corpus/regressions/wilcox-2021-two-cpus.prog
+ *
+ * pagerace-expect: ok
  */
 #include <linux/mm.h>
 #include <linux/pagemap.h>

@@ -18,6 +18,8 @@
  *
  * free_unref_page(page) and __free_pages_ok(page, order) are the shim's, in
  * the one-page and two-argument forms of this era.
+ *
+ * pagerace-expect: lost-pages
  */
 #include <linux/mm.h>
 

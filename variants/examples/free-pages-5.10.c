@@ -14,6 +14,8 @@
  *
  *	build/pagerace explore --variant-file variants/examples/free-pages-5.10.c \
  *		--preemptions 4 --out /tmp corpus/regressions/cve-2023-52739-compound.prog
+ *
+ * pagerace-expect: double-free
  */
 #include <linux/mm.h>
 

@@ -17,6 +17,8 @@
  * 5.9's free_the_page comes with it (static inline in the kernel; a file
  * may define it, shim/linux/gfp.h): order 0 to the per-cpu lists, the
  * rest to __free_pages_ok.
+ *
+ * pagerace-expect: lost-pages
  */
 #include <linux/mm.h>
 

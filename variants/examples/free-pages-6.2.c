@@ -11,6 +11,8 @@
  *
  *	build/pagerace explore --all-programs --cpus 2 --ops 2 --preemptions 2 \
  *		--variant-file variants/examples/free-pages-6.2.c
+ *
+ * pagerace-expect: ok
  */
 #include <linux/mm.h>
 

@@ -10,6 +10,8 @@
  *
  *	build/pagerace explore --variant-file variants/examples/lookup-get-page.c \
  *		--preemptions 1 --out /tmp corpus/regressions/wilcox-2021-two-cpus.prog
+ *
+ * pagerace-expect: use-after-free
  */
 #include <linux/mm.h>
 #include <linux/pagemap.h>

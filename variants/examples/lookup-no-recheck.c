@@ -11,6 +11,8 @@
  *
  *	build/pagerace explore --variant-file variants/examples/lookup-no-recheck.c \
  *		--preemptions 2 --out /tmp corpus/regressions/wilcox-2021-two-cpus.prog
+ *
+ * pagerace-expect: use-after-free
  */
 #include <linux/mm.h>
 #include <linux/pagemap.h>

@@ -191,5 +191,37 @@ else
 	bad "README's \$ $readme_cmd is not what it prints: $(diff "$tmp/readme.trace" "$tmp/replay.trace" | head -4)"
 fi
 
+# Triage by root cause on the example files (the built-in races:
+# tests/test_triage.c).  lookup-no-recheck returns a page its slot lost
+# whether the remover is stopped before its put (two preemptions) or runs
+# on to free it and allocate it again (one): one bug, one signature.  The
+# two broken lookups and the codetag bug are three bugs.
+signature_of() { # FILE PROGRAM-TEXT: the signature minimize gives it
+	printf "$2" >"$tmp/triage.prog"
+	"$bin" minimize --variant-file "$1" --out "$tmp" "$tmp/triage.prog" 2>&1 | result_key signature
+}
+stopped=$(signature_of $ex/lookup-no-recheck.c 'cache 0\ncpu 0: lookup 0\ncpu 1: remove 0\nschedule: 0 1 0\n')
+reused=$(signature_of $ex/lookup-no-recheck.c 'cache 0\ncpu 0: lookup 0\ncpu 1: remove 0; alloc 0 a\nschedule: 0 1 1 1 0\n')
+get_page=$(signature_of $ex/lookup-get-page.c 'cache 0\ncpu 0: lookup 0\ncpu 1: remove 0\nschedule: 0 1 1\n')
+codetag=$(signature_of $ex/codetag-51ff4d7486f0.c \
+	'cache 0\ncpu 0: lookup 0\ncpu 1: remove 0; alloc 0 a; free a\nschedule: 0 1 1 1 1 0 0 1\n')
+# A campaign's find: the slots only the setup names go, and it is the
+# same program.
+printf 'slots 3\ncache 0 1 2\ncpu 0: lookup 1\ncpu 1: remove 1; alloc 0 a; free a\nschedule: 0 1 1 1 1 0 0 1\n' \
+	>"$tmp/idle.prog"
+"$bin" minimize --variant-file $ex/codetag-51ff4d7486f0.c --out "$tmp" "$tmp/idle.prog" >"$tmp/out" 2>&1
+if [ "$(result_key signature <"$tmp/out")" = "$codetag" ] && grep -qx 'cache 0' "$tmp/out"; then
+	ok
+else
+	bad "codetag's find with idle cached slots: $(result_key signature <"$tmp/out"), not $codetag, or not cache 0"
+fi
+case "$stopped $reused $get_page $codetag" in
+use-after-free-*" "use-after-free-*" "use-after-free-*" "use-after-free-*) ok ;;
+*) bad "the example bugs' signatures are not all use-after-free: '$stopped' '$reused' '$get_page' '$codetag'" ;;
+esac
+[ "$stopped" = "$reused" ] && ok || bad "lookup-no-recheck's two shapes give $stopped and $reused"
+[ $(printf '%s\n' "$reused" "$get_page" "$codetag" | sort -u | wc -l) = 3 ] && ok ||
+	bad "three example bugs share a signature: $reused $get_page $codetag"
+
 echo "cli: $pass passed, $fail failed"
 [ $fail = 0 ]

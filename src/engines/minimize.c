@@ -379,7 +379,29 @@ static bool drop_switches(struct goal *g, struct program *prog)
 	return changed;
 }
 
-/* Pass 9: the slots the program names renumbered 0, 1, ... in their
+/* Pass 9: a cached page no op names, one at a time: it only held its
+ * place in the arena, and the race seldom needs that. */
+static bool drop_idle_cache(struct goal *g, struct program *prog)
+{
+	uint64_t named = 0;
+	bool changed = false;
+
+	for (int c = 0; c < PR_MAX_CPUS; c++)
+		for (int i = 0; i < prog->nops[c]; i++)
+			if (op_takes_slot(prog->ops[c][i].kind))
+				named |= 1ull << prog->ops[c][i].slot;
+	for (unsigned int s = 0; s < prog->nslots; s++) {
+		struct program cand = *prog;
+
+		if (!(prog->cache >> s & 1) || named >> s & 1)
+			continue;
+		cand.cache &= ~(1ull << s);
+		changed |= keep_if_holds(g, prog, &cand);
+	}
+	return changed;
+}
+
+/* Pass 10: the slots the program names renumbered 0, 1, ... in their
  * order (which keeps the cache's pages where they were), so that the
  * arena can shrink to them. */
 static bool renumber_slots(struct goal *g, struct program *prog)
@@ -407,7 +429,7 @@ static bool renumber_slots(struct goal *g, struct program *prog)
 	return keep_if_holds(g, prog, &cand);
 }
 
-/* Pass 10: the smallest arena: fewer pages, fewer slots. */
+/* Pass 11: the smallest arena: fewer pages, fewer slots. */
 static bool shrink_arena(struct goal *g, struct program *prog)
 {
 	bool changed = false;
@@ -433,7 +455,7 @@ static bool shrink_arena(struct goal *g, struct program *prog)
 	return changed;
 }
 
-/* Pass 11: the fewest preemptions, proved by explore: the smallest bound
+/* Pass 12: the fewest preemptions, proved by explore: the smallest bound
  * under which some schedule shows the same kind of violation. */
 static bool fewest_preemptions(struct goal *g, struct program *prog)
 {
@@ -453,7 +475,7 @@ static bool fewest_preemptions(struct goal *g, struct program *prog)
 	return false;
 }
 
-/* Pass 12: each preemption as late as it can come.  Where the race
+/* Pass 13: each preemption as late as it can come.  Where the race
  * lets a cpu be preempted anywhere in a stretch of its steps, the
  * schedules of one bug differ in where; the signature names the place
  * (report/signature.c), so every shape of the bug must choose the same
@@ -571,6 +593,7 @@ bool minimize(struct exec *x, struct program *prog, const struct variant *varian
 		changed |= drop_pairs(&g, prog);
 		changed |= lower_orders(&g, prog);
 		changed |= drop_switches(&g, prog);
+		changed |= drop_idle_cache(&g, prog);
 		changed |= renumber_slots(&g, prog);
 		changed |= shrink_arena(&g, prog);
 		if (!changed)

@@ -12,10 +12,14 @@
  *
  *	signature = verdict kind
  *	          + the site of the step that showed it (none for the end's)
- *	          + the set of { the site a preempted cpu waits at }
+ *	          + the set of { the site a preempted cpu waits at, and
+ *	                         later takes }
  *
  * a site named by file name, line and primitive.  The access a cpu waits
- * at is the one the race moves past the other cpus' steps; the access
+ * at is the one the race moves past the other cpus' steps (one it never
+ * takes, the run stopped at the verdict, moved past nothing: the lookup
+ * that returns a page its slot lost is one bug whether the remover was
+ * stopped before its put or ran on to free it); the access
  * before it is only where the cpu came from (a ref and a put of the
  * owner's before its free are the same race as none).  A set, sorted:
  * which cpu is preempted first, and how often at one access, is the shape
@@ -63,17 +67,14 @@ static uint32_t hash_site(uint32_t h, const struct pr_site *s)
 	return s ? fnv1a(h, s->fn, strlen(s->fn) + 1) : h;
 }
 
-/* The site cpu waits at after its step i: its next step's; NULL for a
- * run stopped (at the verdict) with it waiting in an op.  Alive: it was
- * waiting at all, not done. */
-static const struct pr_site *next_site_of(const struct exec *x, int i, int cpu, bool *alive)
+/* The site cpu waits at after its step i and takes later, NULL when it
+ * takes no later step (done, or waiting when the run stopped at the
+ * verdict: an access that never happened raced with nothing). */
+static const struct pr_site *next_site_of(const struct exec *x, int i, int cpu)
 {
 	for (int j = i + 1; j < x->nsteps; j++)
-		if (x->trace[j].cpu == cpu) {
-			*alive = true;
+		if (x->trace[j].cpu == cpu)
 			return x->trace[j].site;
-		}
-	*alive = x->cpu[cpu].pc < x->prog->nops[cpu];
 	return NULL;
 }
 
@@ -107,14 +108,9 @@ void regression_signature(const struct exec *x, struct signature *sig)
 		at = x->trace[x->verdict.step - 1].site;
 	h = hash_site(h, at);
 	for (int i = 0; i + 1 < x->nsteps; i++) {
-		int cpu = x->trace[i].cpu;
 		const struct pr_site *next;
-		bool alive;
 
-		if (x->trace[i + 1].cpu == cpu)
-			continue;
-		next = next_site_of(x, i, cpu, &alive);
-		if (alive)
+		if (x->trace[i + 1].cpu != x->trace[i].cpu && (next = next_site_of(x, i, x->trace[i].cpu)))
 			w[n++] = next;
 	}
 	qsort(w, (size_t)n, sizeof(w[0]), site_ptr_cmp);
@@ -129,7 +125,7 @@ void regression_signature(const struct exec *x, struct signature *sig)
 			continue;
 		h = hash_site(h, w[i]);
 		put_text(sig->cause, sizeof(sig->cause), shown++ ? ", " : "; preempted before ");
-		put_site(sig->cause, sizeof(sig->cause), w[i], "the end");
+		put_site(sig->cause, sizeof(sig->cause), w[i], "");
 	}
 	snprintf(sig->id, sizeof(sig->id), "%s-%08x", verdict_names[x->verdict.kind], h);
 }

@@ -57,7 +57,8 @@ variants=$(awk -F'\t' 'NR > 1 { if (!seen[$2]++) print $2 }' "$state/stats.tsv")
 	if [ "$(wc -l <"$state/signatures.tsv")" -gt 1 ]; then
 		echo "| signature | variant | raw crashes | distinct minimized programs | story | first seen (s) |"
 		echo "|---|---|---|---|---|---|"
-		awk -F'\t' 'NR > 1 { printf "| %s | %s | %s | %s | [%s](../../%s) | %s |\n", $1, $2, $4, $5, $3, $3, $6 }' \
+		awk -F'\t' 'NR > 1 { link = substr($3, 1, 1) == "/" ? $3 : "../../" $3  # from build/campaign/
+			printf "| %s | %s | %s | %s | [%s](%s) | %s |\n", $1, $2, $4, $5, $3, link, $6 }' \
 			"$state/signatures.tsv"
 	else
 		echo "None."

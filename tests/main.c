@@ -12,6 +12,17 @@
 
 #include "test.h"
 
+char *program_text(const struct program *prog)
+{
+	char *text = NULL;
+	size_t len;
+	FILE *f = open_memstream(&text, &len);
+
+	program_print(f, prog);
+	fclose(f);
+	return text;
+}
+
 static struct test *tests;
 static const struct test *running;
 static int passed, failed, running_failed;

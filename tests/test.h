@@ -22,6 +22,10 @@
 /* The tests draw their random numbers as the strategies do: xorshift64,
  * sched_random(&state). */
 #include "sched/strategies.h"
+#include "lang/program.h"
+
+/* prog's canonical text (program_print), malloc'd: the caller frees it. */
+char *program_text(const struct program *prog);
 
 struct test {
 	const char *name, *file;

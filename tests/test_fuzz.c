@@ -70,18 +70,6 @@ static int total_ops(const struct program *p)
 	return n;
 }
 
-/* A program's canonical text, for comparing programs by what they say. */
-static char *text_of(const struct program *prog)
-{
-	char *text = NULL;
-	size_t len;
-	FILE *f = open_memstream(&text, &len);
-
-	program_print(f, prog);
-	fclose(f);
-	return text;
-}
-
 /* Parse text into prog; false, with a failed check, when it does not. */
 static bool parse_or_fail(struct program *prog, const char *name, const char *text)
 {
@@ -106,7 +94,7 @@ TEST(decoder_is_total)
 		char *text;
 
 		program_decode(&prog, buf, len);
-		text = text_of(&prog);
+		text = program_text(&prog);
 		if (!program_parse(&back, text, strlen(text), &err))
 			bad_parse++;
 		else if (memcmp(&prog, &back, sizeof(prog)))
@@ -140,7 +128,7 @@ TEST(decoder_keeps_mutations_local)
 
 	/* These bytes are the story: lost pages on v5.9, nothing on v6.2. */
 	program_decode(&a, story, sizeof(story));
-	text = text_of(&a);
+	text = program_text(&a);
 	CHECK_STREQ(text, "pages 16\nslots 1\ncache 0\ncpu 0: lookup 0\ncpu 1: remove 0; alloc 2 a; free a\n"
 			  "schedule: 0 1 1 1 0 0 1\n");
 	free(text);

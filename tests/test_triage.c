@@ -26,17 +26,6 @@ static const struct variant *named(const char *name)
 	return variant_by_name(name, (int)strlen(name));
 }
 
-static char *text_of(const struct program *prog)
-{
-	char *text = NULL;
-	size_t len;
-	FILE *f = open_memstream(&text, &len);
-
-	program_print(f, prog);
-	fclose(f);
-	return text;
-}
-
 /* A crash of text on v as a campaign triages it: a schedule found by hunt
  * (seed), then minimized.  Its signature into sig, its program's text
  * returned (to free); NULL, with a failed check, when there is no crash. */
@@ -60,7 +49,7 @@ static char *triaged(const char *text, const struct variant *v, uint64_t seed, b
 	else if (!minimize(x, &prog, v, &st))
 		CHECK(false, "minimize lost the crash on %s:\n%s", v->name, text);
 	else
-		out = text_of(&prog);
+		out = program_text(&prog);
 	if (out)
 		regression_signature(x, sig);
 	x->refs = false;
@@ -204,7 +193,7 @@ TEST(minimizer_table)
 			continue;
 		}
 		CHECK(minimize(x, &prog, named(rows[i].variant), &st), "%s: no violation", rows[i].intent);
-		text = text_of(&prog);
+		text = program_text(&prog);
 		CHECK(!strcmp(text, rows[i].out), "%s: got\n%s", rows[i].intent, text);
 		free(text);
 	}

@@ -99,16 +99,17 @@ static bool keep_if_no_worse(struct goal *g, struct program *prog, const struct 
 	return true;
 }
 
-/* The slots only cpu c's ops name (cache holds or not). */
-static uint64_t slots_only_of(const struct program *prog, int c)
+/* The slots the program's ops name, leaving out cpu c's i-th op (i < 0:
+ * every op of cpu c; c < 0: none). */
+static uint64_t slots_named(const struct program *prog, int c, int i)
 {
-	uint64_t mine = 0, others = 0;
+	uint64_t named = 0;
 
 	for (int d = 0; d < PR_MAX_CPUS; d++)
-		for (int i = 0; i < prog->nops[d]; i++)
-			if (op_takes_slot(prog->ops[d][i].kind))
-				*(d == c ? &mine : &others) |= 1ull << prog->ops[d][i].slot;
-	return mine & ~others;
+		for (int j = 0; j < prog->nops[d]; j++)
+			if (op_takes_slot(prog->ops[d][j].kind) && !(d == c && (i < 0 || j == i)))
+				named |= 1ull << prog->ops[d][j].slot;
+	return named;
 }
 
 /* Pass 1: a whole cpu at a time; failing that, the cpu with the cached
@@ -121,7 +122,7 @@ static bool drop_cpus(struct goal *g, struct program *prog)
 
 	for (int c = 0; c < PR_MAX_CPUS; c++) {
 		struct program cand = *prog;
-		uint64_t own = slots_only_of(prog, c) & prog->cache;
+		uint64_t own = slots_named(prog, -1, -1) & ~slots_named(prog, c, -1) & prog->cache;
 
 		if (!(prog->cpus >> c & 1) || __builtin_popcount(prog->cpus) == 1)
 			continue;
@@ -246,17 +247,6 @@ static bool gets_to_lookups(struct goal *g, struct program *prog)
 	return changed;
 }
 
-/* Does no op but cpu c's i-th name its slot? */
-static bool only_op_on_slot(const struct program *prog, int c, int i)
-{
-	for (int d = 0; d < PR_MAX_CPUS; d++)
-		for (int j = 0; j < prog->nops[d]; j++)
-			if ((d != c || j != i) && op_takes_slot(prog->ops[d][j].kind) &&
-			    prog->ops[d][j].slot == prog->ops[c][i].slot)
-				return false;
-	return true;
-}
-
 /* Pass 5: one op at a time, last first (later ops depend on earlier
  * ones); failing that, a remove with its slot when no other op names it,
  * the page then free from the start. */
@@ -269,7 +259,7 @@ static bool drop_ops(struct goal *g, struct program *prog)
 			struct program cand = *prog;
 			const struct op *op = &prog->ops[c][i];
 			uint64_t slot = 1ull << op->slot;
-			bool lone = op->kind == OP_REMOVE && (prog->cache & slot) && only_op_on_slot(prog, c, i);
+			bool lone = op->kind == OP_REMOVE && (prog->cache & slot) && !(slots_named(prog, c, i) & slot);
 
 			delete_ops(g, &cand, c, 1u << i);
 			if (keep_if_holds(g, prog, &cand)) {
@@ -305,7 +295,8 @@ static bool drop_pairs(struct goal *g, struct program *prog)
 			}
 			if (op->kind != OP_REF)
 				continue;
-			while (j < prog->nops[c] && !(prog->ops[c][j].kind == OP_PUT && prog->ops[c][j].handle == op->handle))
+			while (j < prog->nops[c] &&
+			       !(prog->ops[c][j].kind == OP_PUT && prog->ops[c][j].handle == op->handle))
 				j++;
 			if (j == prog->nops[c])
 				continue;
@@ -383,13 +374,9 @@ static bool drop_switches(struct goal *g, struct program *prog)
  * place in the arena, and the race seldom needs that. */
 static bool drop_idle_cache(struct goal *g, struct program *prog)
 {
-	uint64_t named = 0;
+	uint64_t named = slots_named(prog, -1, -1);
 	bool changed = false;
 
-	for (int c = 0; c < PR_MAX_CPUS; c++)
-		for (int i = 0; i < prog->nops[c]; i++)
-			if (op_takes_slot(prog->ops[c][i].kind))
-				named |= 1ull << prog->ops[c][i].slot;
 	for (unsigned int s = 0; s < prog->nslots; s++) {
 		struct program cand = *prog;
 
@@ -407,13 +394,9 @@ static bool drop_idle_cache(struct goal *g, struct program *prog)
 static bool renumber_slots(struct goal *g, struct program *prog)
 {
 	struct program cand = *prog;
-	uint64_t named = prog->cache;
+	uint64_t named = prog->cache | slots_named(prog, -1, -1);
 	int to[MM_MAX_SLOTS], n = 0;
 
-	for (int c = 0; c < PR_MAX_CPUS; c++)
-		for (int i = 0; i < prog->nops[c]; i++)
-			if (op_takes_slot(prog->ops[c][i].kind))
-				named |= 1ull << prog->ops[c][i].slot;
 	for (unsigned int s = 0; s < prog->nslots; s++)
 		to[s] = named >> s & 1 ? n++ : -1;
 	if (named == (1ull << n) - 1)

@@ -43,11 +43,8 @@ static const char *base_name(const char *file)
 
 static int site_cmp(const struct pr_site *a, const struct pr_site *b)
 {
-	int d;
+	int d = strcmp(base_name(a->file), base_name(b->file));
 
-	if (!a || !b)
-		return (a != NULL) - (b != NULL);
-	d = strcmp(base_name(a->file), base_name(b->file));
 	if (!d)
 		d = a->line - b->line;
 	return d ? d : strcmp(a->fn, b->fn);
@@ -86,15 +83,12 @@ static void put_text(char *buf, size_t len, const char *text)
 	snprintf(buf + used, len - used, "%s", text);
 }
 
-/* Append site s ("v5.9.c:40 get_page_unless_zero"), or none. */
-static void put_site(char *buf, size_t len, const struct pr_site *s, const char *none)
+/* Append site s: "v5.9.c:40 get_page_unless_zero". */
+static void put_site(char *buf, size_t len, const struct pr_site *s)
 {
 	size_t used = strlen(buf);
 
-	if (!s)
-		put_text(buf, len, none);
-	else
-		snprintf(buf + used, len - used, "%s:%d %s", base_name(s->file), s->line, s->fn);
+	snprintf(buf + used, len - used, "%s:%d %s", base_name(s->file), s->line, s->fn);
 }
 
 void regression_signature(const struct exec *x, struct signature *sig)
@@ -118,14 +112,14 @@ void regression_signature(const struct exec *x, struct signature *sig)
 	put_text(sig->cause, sizeof(sig->cause), verdict_names[x->verdict.kind]);
 	if (at) {
 		put_text(sig->cause, sizeof(sig->cause), " at ");
-		put_site(sig->cause, sizeof(sig->cause), at, "");
+		put_site(sig->cause, sizeof(sig->cause), at);
 	}
 	for (int i = 0, shown = 0; i < n; i++) {
 		if (i > 0 && !site_cmp(w[i], w[i - 1]))
 			continue;
 		h = hash_site(h, w[i]);
 		put_text(sig->cause, sizeof(sig->cause), shown++ ? ", " : "; preempted before ");
-		put_site(sig->cause, sizeof(sig->cause), w[i], "");
+		put_site(sig->cause, sizeof(sig->cause), w[i]);
 	}
 	snprintf(sig->id, sizeof(sig->id), "%s-%08x", verdict_names[x->verdict.kind], h);
 }

@@ -51,8 +51,7 @@ NOTES=$WORK/notes.md
 # option naming it, the story hunt runs and the verdict it gives without
 # refs.  The codetag story is wilcox-2021-two-cpus.prog, as its header
 # says (the compound CVE program takes the head's branch: clean); v5.10's
-# is its CVE story.  codetag's verdict is from its header (example files
-# carry no pagerace-expect line; tests/fuzz-finds.sh expects the same).
+# is its CVE story.  Each verdict is its file's pagerace-expect line.
 BUGS="v5.10 codetag-51ff4d7486f0"
 CODETAG=variants/examples/codetag-51ff4d7486f0.c
 MAKE_v5_10=VARIANT=v5.10
@@ -62,7 +61,7 @@ VERDICT_v5_10=$(sh scripts/variants.sh expect v5.10) || exit 2
 MAKE_codetag_51ff4d7486f0=VARIANT_FILE=$CODETAG
 HUNT_codetag_51ff4d7486f0="--variant-file $CODETAG"
 STORY_codetag_51ff4d7486f0=corpus/regressions/wilcox-2021-two-cpus.prog
-VERDICT_codetag_51ff4d7486f0=use-after-free
+VERDICT_codetag_51ff4d7486f0=$(sh scripts/variants.sh expect $CODETAG) || exit 2
 of() { local n=$1_${2//[.-]/_}; echo "${!n}"; } # of FIELD BUG
 
 fuzz_bin() { # BUG: build its libFuzzer target quietly (check-variant talks), print its path

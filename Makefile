@@ -99,16 +99,21 @@ build/.fuzzdeps: scripts/install-deps.sh Makefile build/.deps
 build/pagerace: $(SRC) $(CLI_SRC) $(HDR) build/.deps
 	$(CC) $(WARN) $(CFLAGS) $(CLI_FLAGS) -o $@ $(SRC) $(CLI_SRC) $(LDLIBS)
 
-build/test-unit: $(SRC) $(TESTS) $(HDR) tests/test.h build/.deps
-	$(CC) $(WARN) $(CFLAGS) $(INC) -o $@ $(SRC) $(TESTS) $(LDLIBS)
+# The unit tests' variant file with ops of its own (tests/test_ops.c).
+TEST_GEN := build/gen/test/variant-added-ops.c build/gen/test/defaults-added-ops.c
+$(TEST_GEN) &: tests/variants/added-ops.c scripts/variant-wrap.sh
+	@sh scripts/variant-wrap.sh $< test_ops build/gen/test
+
+build/test-unit: $(SRC) $(TESTS) $(TEST_GEN) $(HDR) tests/test.h build/.deps
+	$(CC) $(WARN) $(CFLAGS) $(INC) -o $@ $(SRC) $(TEST_GEN) $(TESTS) $(LDLIBS)
 
 build/asan/pagerace: $(SRC) $(CLI_SRC) $(HDR) build/.deps
 	@mkdir -p build/asan
 	$(CC) $(WARN) $(ASAN) $(CLI_FLAGS) -o $@ $(SRC) $(CLI_SRC) $(LDLIBS)
 
-build/asan/test-unit: $(SRC) $(TESTS) $(HDR) tests/test.h build/.deps
+build/asan/test-unit: $(SRC) $(TESTS) $(TEST_GEN) $(HDR) tests/test.h build/.deps
 	@mkdir -p build/asan
-	$(CC) $(WARN) $(ASAN) $(INC) -o $@ $(SRC) $(TESTS) $(LDLIBS)
+	$(CC) $(WARN) $(ASAN) $(INC) -o $@ $(SRC) $(TEST_GEN) $(TESTS) $(LDLIBS)
 
 build/tsan/pagerace: $(SRC) $(CLI_SRC) $(HDR) build/.deps
 	@mkdir -p build/tsan

@@ -28,16 +28,26 @@ extern const struct variant pr_file_variant;
  * before the first input, where a bad value can exit with status 2 (an
  * exit during an input is the engine's error, status 77). */
 static bool refs;
+static const struct variant *variant;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *v = getenv("PAGERACE_REFS");
+	struct parse_error err;
 
 	if (v && strcmp(v, "0") && strcmp(v, "1")) {
 		fprintf(stderr, "pagerace: PAGERACE_REFS must be 0 or 1, not '%s'\n", v);
 		exit(2);
 	}
 	refs = v && !strcmp(v, "1");
+	variant = FIND_VARIANT();
+	if (!variant)
+		abort();
+	/* The ops a variant file adds: its programs' language. */
+	if (!program_add_ops(variant, &err)) {
+		fprintf(stderr, "%s:%d: %s\n", variant->path, err.line, err.msg);
+		exit(2);
+	}
 	return 0;
 }
 
@@ -47,15 +57,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * input, and the scheduler's threads start here, after AFL++'s fork
 	 * server has forked (threads do not survive a fork). */
 	static struct exec *x;
-	static const struct variant *variant;
 	static struct program prog;
 
 	if (!x) {
 		x = exec_new();
 		x->refs = refs;
-		variant = FIND_VARIANT();
-		if (!variant)
-			abort();
 	}
 
 	/* Decode and run. */

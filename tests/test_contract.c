@@ -117,7 +117,7 @@ TEST(release_owed)
 	CHECK_EQ(m - n, 5);
 	for (int k = 0; k < 5 && k < m - n; k++)
 		CHECK(ops[n + k].kind == tail[k].kind && ops[n + k].handle == tail[k].handle,
-		      "release %d: %s %c", k, op_names[ops[n + k].kind], 'a' + ops[n + k].handle);
+		      "release %d: %s %c", k, op_name(ops[n + k].kind), 'a' + ops[n + k].handle);
 	CHECK(contract_scan(ops, m, ledger), "the releases break the contract");
 	for (int h = 0; h < PR_HANDLES; h++)
 		CHECK(!contract_live(&ledger[h]), "handle %c still owes", 'a' + h);

@@ -65,8 +65,8 @@ static bool same_program(const struct program *a, const struct program *b, char 
 			if (x->kind != y->kind || x->slot != y->slot || x->order != y->order ||
 			    x->handle != y->handle || x->comp != y->comp)
 				snprintf(why, size, "cpu %d op %d: %s %u %u %u %d vs %s %u %u %u %d", c, i,
-					 op_names[x->kind], x->slot, x->order, x->handle, x->comp,
-					 op_names[y->kind], y->slot, y->order, y->handle, y->comp);
+					 op_name(x->kind), x->slot, x->order, x->handle, x->comp,
+					 op_name(y->kind), y->slot, y->order, y->handle, y->comp);
 		}
 	}
 	return !why[0];
@@ -487,7 +487,7 @@ static void write_loosely(FILE *out, const struct program *prog, uint64_t *rng)
 			const struct op *op = &prog->ops[c][i];
 
 			add(l, sizeof(lines[0]), "%s%s%s%s", i ? ";" : "", sched_random(rng) % 8 ? "" : ";",
-			    blank(rng), op_names[op->kind]);
+			    blank(rng), op_name(op->kind));
 			if (op->kind == OP_ALLOC)
 				add(l, sizeof(lines[0]), "%s%u", blanks(rng), op->order);
 			else if (op->kind <= OP_ADD)

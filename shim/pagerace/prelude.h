@@ -19,4 +19,7 @@
 /* A helper a pasted __free_pages may come with (shim/linux/gfp.h). */
 #define free_the_page PR_VSYM(free_the_page)
 
+/* PAGERACE_OP: the ops a file adds to the program language. */
+#include "op.h"
+
 #endif

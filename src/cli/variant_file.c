@@ -2,7 +2,8 @@
  * compiled with the compiler pagerace was built with, against the shim
  * headers, with src/variant/variant_defaults.c beside it (src/variant/variant.h),
  * into a shared object kept in a cache; loaded, checked to keep the
- * interface, and each function it defines counted as it is entered.
+ * interface, its ops added to the language (lang/program.h), and each
+ * function it defines counted as it is entered.
  * Entry points: variant_load, variant_file_functions.  Never runs a program.
  *
  * The cache: build/variant-cache/<key>.so under pagerace's root.  The key
@@ -30,6 +31,7 @@
 #include <unistd.h>
 
 #include "cli/variant_file.h"
+#include "lang/program.h"
 #include "report/fnv.h"
 
 #ifndef PAGERACE_CC
@@ -236,17 +238,18 @@ static bool read_functions(const char *so, const char *path, uintptr_t base)
 	return ok;
 }
 
-/* What the interface asks of a file: one function at least, one lookup at
- * most.  (A static one does not compile: the shim declares them all.) */
+/* What the interface asks of a file: one function or op at least, one
+ * lookup at most.  (A static one does not compile: the shim declares them
+ * all.) */
 static const char *interface_broken(const struct variant *v)
 {
-	int n = 0;
+	int n = (int)(v->ops_end - v->ops);
 
 	for (int fn = 0; fn < NR_VF; fn++)
 		n += variant_defines(v, fn);
 	if (!n)
 		return "defines none of __free_pages, put_page, find_get_entry, filemap_get_entry "
-		       "(as the kernel declares them: see src/variant/variant.h)";
+		       "(as the kernel declares them: see src/variant/variant.h) and adds no op (PAGERACE_OP)";
 	if (variant_defines(v, VF_FIND_GET_ENTRY) && variant_defines(v, VF_FILEMAP_GET_ENTRY))
 		return "defines both lookups, find_get_entry (5.x) and filemap_get_entry (6.x): one only";
 	return NULL;
@@ -259,6 +262,7 @@ const struct variant *variant_load(const char *path)
 	struct link_map *lm;
 	const struct variant *v;
 	const char *why;
+	struct parse_error err;
 	void *dl;
 
 	if (stat(path, &st) || !S_ISREG(st.st_mode)) {
@@ -282,6 +286,10 @@ const struct variant *variant_load(const char *path)
 		return NULL;
 	if ((why = interface_broken(v))) {
 		fprintf(stderr, "pagerace: %s:1: %s\n", path, why);
+		return NULL;
+	}
+	if (!program_add_ops(v, &err)) {
+		fprintf(stderr, "%s:%d: %s\n", path, err.line, err.msg);
 		return NULL;
 	}
 	return v;

@@ -8,8 +8,9 @@
 #include "variant/variant.h"
 
 /* The variant the file at path defines, compiled (or taken from the cache,
- * build/variant-cache/) and loaded; NULL with the compiler's or pagerace's
- * message on stderr.  One per process. */
+ * build/variant-cache/) and loaded, the ops it adds added to the program
+ * language; NULL with the compiler's or pagerace's message on stderr.  One
+ * per process. */
 const struct variant *variant_load(const char *path);
 
 /* A function the loaded file defines, with how often it was entered since

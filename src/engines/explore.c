@@ -296,8 +296,11 @@ static void add_cpu_prog(struct enumeration *e, const struct op *ops, int nops)
 	p->nops = (uint8_t)ops_release_owed(p->ops, nops);
 }
 
+static void enumerate_added(struct enumeration *e, struct op *ops, int nops, int left, int nhandles, int kind);
+
 /* Every sequence of 1..left more ops that keeps the contract: new handles
- * from the fixed ops, then ref, put and free on each handle so far. */
+ * from the fixed ops, then ref, put and free on each handle so far, then
+ * the ops the variant file added. */
 static void enumerate_ops(struct enumeration *e, struct op *ops, int nops, int left, int nhandles)
 {
 	static const struct op fixed[] = {
@@ -324,6 +327,24 @@ static void enumerate_ops(struct enumeration *e, struct op *ops, int nops, int l
 	for (int h = 0; h < nhandles; h++) {
 		for (int kind = OP_REF; kind <= OP_FREE; kind++) {
 			ops[nops] = (struct op){ .kind = (uint8_t)kind, .handle = (uint8_t)h };
+			if (ops_keep_contract(ops, nops + 1))
+				enumerate_ops(e, ops, nops + 1, left - 1, nhandles);
+		}
+	}
+	for (int kind = NR_OPS; kind < op_kinds(); kind++)
+		enumerate_added(e, ops, nops, left, nhandles, kind);
+}
+
+/* An op the variant file added, with each value of its arguments: slot 0
+ * (the programs have one), orders 0 to 2 as the allocs', each handle so
+ * far that is live. */
+static void enumerate_added(struct enumeration *e, struct op *ops, int nops, int left, int nhandles, int kind)
+{
+	unsigned int args = op_args(kind);
+
+	for (int order = 0; order <= (args & ARG_ORDER ? 2 : 0); order++) {
+		for (int h = 0; h < (args & ARG_HANDLE ? nhandles : 1); h++) {
+			ops[nops] = (struct op){ .kind = (uint8_t)kind, .order = (uint8_t)order, .handle = (uint8_t)h };
 			if (ops_keep_contract(ops, nops + 1))
 				enumerate_ops(e, ops, nops + 1, left - 1, nhandles);
 		}

@@ -196,7 +196,7 @@ static bool merge_cpus(struct goal *g, struct program *prog)
 
 static bool uses_handle(const struct op *op, int h)
 {
-	return op->kind != OP_LOOKUP && op->kind != OP_REMOVE && op->kind != OP_ADD && op->handle == h;
+	return op_takes_handle(op->kind) && op->handle == h;
 }
 
 /* Pass 3: a handle with every op on it (its alloc or get, refs, puts and
@@ -307,14 +307,15 @@ static bool drop_pairs(struct goal *g, struct program *prog)
 	return changed;
 }
 
-/* Pass 7: each alloc one order lower, as long as the verdict holds. */
+/* Pass 7: each alloc's (or added op's) order one lower, as long as the
+ * verdict holds. */
 static bool lower_orders(struct goal *g, struct program *prog)
 {
 	bool changed = false;
 
 	for (int c = 0; c < PR_MAX_CPUS; c++) {
 		for (int i = 0; i < prog->nops[c]; i++) {
-			while (prog->ops[c][i].kind == OP_ALLOC && prog->ops[c][i].order > 0) {
+			while (op_args(prog->ops[c][i].kind) & ARG_ORDER && prog->ops[c][i].order > 0) {
 				struct program cand = *prog;
 
 				cand.ops[c][i].order--;

@@ -142,7 +142,7 @@ static void where(const struct cpu_state *cs, char *buf, size_t len)
 	const struct op *op = &x->prog->ops[cs->cpu][cs->pc < x->prog->nops[cs->cpu] ? cs->pc : 0];
 
 	snprintf(buf, len, "variant %s: cpu %d, op %d (%s), step %d", x->variant->name, cs->cpu, cs->pc + 1,
-		 op_names[op->kind], __atomic_load_n(&x->nsteps, __ATOMIC_RELAXED));
+		 op_name(op->kind), __atomic_load_n(&x->nsteps, __ATOMIC_RELAXED));
 }
 
 /* A cpu that holds the baton a second without a point: its kernel code

@@ -10,6 +10,8 @@
 #ifndef PAGERACE_EXEC_H
 #define PAGERACE_EXEC_H
 
+#include <stdlib.h>
+
 #include "check/check.h"
 #include "exec/filemap.h"
 #include "lang/contract.h"

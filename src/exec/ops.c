@@ -8,7 +8,7 @@
 
 bool op_is_skipped(const struct cpu_state *cs, const struct op *op)
 {
-	return (op->kind == OP_REF || op->kind == OP_PUT || op->kind == OP_FREE) &&
+	return op_takes_handle(op->kind) && !op_sets_handle(op->kind) &&
 	       !cs->handles[op->handle].page;
 }
 
@@ -92,6 +92,30 @@ static void op_free(struct cpu_state *cs, const struct op *op)
 	cs->x->variant->free_pages(h->page, (unsigned int)h->order);
 }
 
+/* An op the variant file added (shim/pagerace/op.h): its function, with
+ * the mapping and its arguments.  A handle it takes is the page the cpu
+ * holds a reference to, which the op borrows (claims_ref, as ref and put). */
+static void op_added_run(struct cpu_state *cs, const struct op *op)
+{
+	const struct pr_op *o = op_added(op->kind);
+	unsigned long argv[PR_OP_MAX_ARGS] = { 0 };
+
+	/* The language's added ops are the loaded file's (program_add_ops). */
+	if (o < cs->x->variant->ops || o >= cs->x->variant->ops_end) {
+		fprintf(stderr, "pagerace: internal error: op %s run under variant %s, which does not add it\n",
+			op_name(op->kind), cs->x->variant->name);
+		abort();
+	}
+
+	for (int a = 0; a < PR_OP_MAX_ARGS && o->args[a]; a++)
+		argv[a] = o->args[a] == PR_OP_SLOT     ? op->slot
+			  : o->args[a] == PR_OP_ORDER ? op->order
+						      : (unsigned long)cs->handles[op->handle].page;
+	cs->claims_ref = op_takes_handle(op->kind);
+	o->call(&pr_mm->mapping, argv);
+	cs->claims_ref = false;
+}
+
 void ops_run(struct cpu_state *cs)
 {
 	const struct program *prog = cs->x->prog;
@@ -121,8 +145,11 @@ void ops_run(struct cpu_state *cs)
 		case OP_PUT:
 			op_ref_put(cs, op);
 			break;
-		default:
+		case OP_FREE:
 			op_free(cs, op);
+			break;
+		default:
+			op_added_run(cs, op);
 		}
 	}
 }

@@ -42,8 +42,8 @@ bool contract_apply(struct contract_handle *h, const struct op *op)
 		kept = contract_owes_free(h);
 		give_back(h, false);
 		return kept;
-	default:
-		return true;
+	default: /* an added op borrows the handle's reference */
+		return !op_takes_handle(op->kind) || contract_live(h);
 	}
 }
 

@@ -13,7 +13,9 @@
  *                   Races want short runs between switches; a longer run
  *                   is two bytes naming one cpu.  The top nibble is free.
  *   B[1..n-2-k]     the ops, two bytes each, [a][b]: cpu (a & 7) % cpus,
- *                   intent (a >> 3) & 7, argument b.
+ *                   intent (a >> 3) & 7, argument b; with ops added by the
+ *                   variant file (lang/program.h), a & 0x40 makes it the
+ *                   added op number intent % added.
  * The ops are read from the front and the schedule from the back, so a
  * mutation of one leaves the other as it was.
  *
@@ -28,7 +30,9 @@
  * non-compound block of order > 0: no kernel caller does (Linus, LKML,
  * 11 February 2023: such users "only ever [have] a single 'alloc' and a
  * 'free'"), so only a lookup's speculative reference can pin one, which is
- * the race.  corpus/regressions/test-free-pages.prog writes the other
+ * the race.  An added op's slot is b % slots, its order (b >> 4) & 3,
+ * its handle the live handle b % live (none live: a lookup instead).
+ * corpus/regressions/test-free-pages.prog writes the other
  * shape by hand.  The contract's ledger is lang/contract.c's; what comes
  * out is held to program_check, as syzkaller validates after every
  * Deserialize: a program that fails it is the decoder's bug, abort().
@@ -77,14 +81,32 @@ static void release(struct decoder *d, int cpu, int h, bool prefer_put)
 	emit(d, cpu, (struct op){ .kind = put ? OP_PUT : OP_FREE, .handle = (uint8_t)h });
 }
 
+/* The added op number k, its arguments from b. */
+static void decode_added(struct decoder *d, int cpu, int k, uint8_t b)
+{
+	struct op op = { .kind = (uint8_t)(NR_OPS + k), .slot = (uint8_t)(b % d->prog->nslots),
+			 .order = (b >> 4) & 3 };
+	int h = 0;
+
+	if (op_takes_handle(op.kind) && (h = live_handle(d, cpu, b)) < 0)
+		op = (struct op){ .kind = OP_LOOKUP, .slot = op.slot };
+	op.handle = (uint8_t)h;
+	emit(d, cpu, op);
+}
+
 static void decode_op(struct decoder *d, int ncpus, uint8_t a, uint8_t b)
 {
 	const struct program *prog = d->prog;
 	int cpu = (a & 7) % ncpus, intent = (a >> 3) & 7, h;
+	int added = op_kinds() - NR_OPS;
 	uint8_t slot = (uint8_t)(b % prog->nslots);
 
 	if (d->prog->nops[cpu] == PR_MAX_OPS)
 		return;
+	if (added && a & 0x40) {
+		decode_added(d, cpu, intent % added, b);
+		return;
+	}
 	if ((intent == 1 || intent == 4) && d->nhandles[cpu] < PR_HANDLES) {
 		h = d->nhandles[cpu]++;
 		if (intent == 1) {

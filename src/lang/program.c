@@ -9,10 +9,97 @@
 
 #include "lang/program.h"
 
-const char *const op_names[NR_OPS] = {
+static const char *const op_names[NR_OPS] = {
 	[OP_LOOKUP] = "lookup", [OP_GET] = "get", [OP_REMOVE] = "remove", [OP_ADD] = "add",
 	[OP_ALLOC] = "alloc",	[OP_REF] = "ref", [OP_PUT] = "put",	  [OP_FREE] = "free",
 };
+
+static const unsigned int builtin_args[NR_OPS] = {
+	[OP_LOOKUP] = ARG_SLOT, [OP_GET] = ARG_SLOT | ARG_HANDLE, [OP_REMOVE] = ARG_SLOT,
+	[OP_ADD] = ARG_SLOT,	[OP_ALLOC] = ARG_ORDER | ARG_HANDLE, [OP_REF] = ARG_HANDLE,
+	[OP_PUT] = ARG_HANDLE,	[OP_FREE] = ARG_HANDLE,
+};
+
+/* The added ops of the process (program_add_ops), in the order the file
+ * declares them (the linker keeps a section's objects in any order). */
+static const struct pr_op *added[PR_MAX_FILE_OPS];
+static int nadded;
+
+static unsigned int arg_bit(unsigned char arg)
+{
+	return arg == PR_OP_SLOT ? ARG_SLOT : arg == PR_OP_HANDLE ? ARG_HANDLE : arg == PR_OP_ORDER ? ARG_ORDER : 0;
+}
+
+bool program_add_ops(const struct variant *v, struct parse_error *err)
+{
+	int n = (int)(v->ops_end - v->ops);
+
+	memset(err, 0, sizeof(*err));
+	if (n > PR_MAX_FILE_OPS) {
+		err->line = v->ops[PR_MAX_FILE_OPS].line;
+		snprintf(err->msg, sizeof(err->msg), "more than %d PAGERACE_OP ops", PR_MAX_FILE_OPS);
+		return false;
+	}
+	for (int i = 0; i < n; i++) {
+		const struct pr_op *o = &v->ops[i];
+		unsigned int seen = 0;
+
+		err->line = o->line;
+		for (int k = 0; k < NR_OPS; k++)
+			if (!strcmp(op_names[k], o->name)) {
+				snprintf(err->msg, sizeof(err->msg), "op '%s' is a built-in op's name", o->name);
+				return false;
+			}
+		for (int a = 0; a < PR_OP_MAX_ARGS && o->args[a]; a++) {
+			if (seen & arg_bit(o->args[a])) {
+				snprintf(err->msg, sizeof(err->msg),
+					 "op '%s' takes two arguments of one kind: at most one slot, one handle, one order",
+					 o->name);
+				return false;
+			}
+			seen |= arg_bit(o->args[a]);
+		}
+	}
+	err->line = 0;
+	nadded = 0;
+	for (int i = 0; i < n; i++) { /* insertion by line */
+		int k = nadded++;
+
+		for (; k > 0 && added[k - 1]->line > v->ops[i].line; k--)
+			added[k] = added[k - 1];
+		added[k] = &v->ops[i];
+	}
+	return true;
+}
+
+int op_kinds(void)
+{
+	return NR_OPS + nadded;
+}
+
+const struct pr_op *op_added(int kind)
+{
+	return kind >= NR_OPS && kind < NR_OPS + nadded ? added[kind - NR_OPS] : NULL;
+}
+
+const char *op_name(int kind)
+{
+	const struct pr_op *o = op_added(kind);
+
+	return kind >= 0 && kind < NR_OPS ? op_names[kind] : o ? o->name : "?";
+}
+
+unsigned int op_args(int kind)
+{
+	const struct pr_op *o = op_added(kind);
+	unsigned int args = 0;
+
+	if (kind >= 0 && kind < NR_OPS)
+		return builtin_args[kind];
+	for (int a = 0; o && a < PR_OP_MAX_ARGS; a++)
+		args |= arg_bit(o->args[a]);
+	return args;
+}
 
 #define MAX_LINE 4096
 #define MAX_NUMBER 999999999u
@@ -132,6 +219,17 @@ static bool line_done(struct lexer *lx, const char *what)
 	return true;
 }
 
+/* An added op's arguments, in the order its declaration lists them. */
+static bool added_args(struct lexer *lx, const struct pr_op *o, struct op *op)
+{
+	for (int a = 0; a < PR_OP_MAX_ARGS && o->args[a]; a++)
+		if (!(o->args[a] == PR_OP_SLOT	   ? byte_number(lx, "a slot", &op->slot)
+		      : o->args[a] == PR_OP_ORDER ? byte_number(lx, "an order", &op->order)
+						  : handle(lx, o->name, &op->handle)))
+			return false;
+	return true;
+}
+
 /* One op, up to the next ';' or the end of the line. */
 static bool parse_op(struct lexer *lx, struct op *op)
 {
@@ -139,11 +237,14 @@ static bool parse_op(struct lexer *lx, struct op *op)
 	int n = word(lx, &w);
 	int kind = -1;
 
-	for (int k = 0; k < NR_OPS; k++)
-		if ((int)strlen(op_names[k]) == n && !memcmp(op_names[k], w, n))
+	for (int k = 0; k < op_kinds(); k++)
+		if ((int)strlen(op_name(k)) == n && !memcmp(op_name(k), w, n))
 			kind = k;
+	if (kind < 0 && n)
+		return fail(lx, "unknown op '%.*s'%s", n, w,
+			    nadded ? "" : " (an op of a variant file's own needs that file: --variant-file)");
 	if (kind < 0)
-		return n ? fail(lx, "unknown op '%.*s'", n, w) : fail(lx, "expected an op");
+		return fail(lx, "expected an op");
 	memset(op, 0, sizeof(*op));
 	op->kind = (uint8_t)kind;
 	switch (kind) {
@@ -164,13 +265,17 @@ static bool parse_op(struct lexer *lx, struct op *op)
 		else if (n)
 			return fail(lx, "alloc takes 'comp' or nothing after its handle, not '%.*s'", n, w);
 		break;
-	default: /* ref, put, free */
+	case OP_REF: case OP_PUT: case OP_FREE:
 		if (!handle(lx, op_names[kind], &op->handle))
+			return false;
+		break;
+	default:
+		if (!added_args(lx, op_added(kind), op))
 			return false;
 	}
 	skip_space(lx);
 	if (lx->p < lx->end && *lx->p != ';')
-		return fail(lx, "unexpected '%.*s' after %s", (int)(lx->end - lx->p), lx->p, op_names[kind]);
+		return fail(lx, "unexpected '%.*s' after %s", (int)(lx->end - lx->p), lx->p, op_name(kind));
 	return true;
 }
 
@@ -360,7 +465,9 @@ unsigned int order_of(unsigned int npages)
 
 static void print_op(FILE *out, const struct op *op)
 {
-	fputs(op_names[op->kind], out);
+	const struct pr_op *o = op_added(op->kind);
+
+	fputs(op_name(op->kind), out);
 	switch (op->kind) {
 	case OP_LOOKUP: case OP_REMOVE: case OP_ADD:
 		fprintf(out, " %u", op->slot);
@@ -371,8 +478,15 @@ static void print_op(FILE *out, const struct op *op)
 	case OP_ALLOC:
 		fprintf(out, " %u %c%s", op->order, 'a' + op->handle, op->comp ? " comp" : "");
 		break;
-	default:
+	case OP_REF: case OP_PUT: case OP_FREE:
 		fprintf(out, " %c", 'a' + op->handle);
+		break;
+	default:
+		for (int a = 0; o && a < PR_OP_MAX_ARGS && o->args[a]; a++)
+			if (o->args[a] == PR_OP_HANDLE)
+				fprintf(out, " %c", 'a' + op->handle);
+			else
+				fprintf(out, " %u", o->args[a] == PR_OP_SLOT ? op->slot : op->order);
 	}
 }
 

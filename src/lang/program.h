@@ -11,7 +11,8 @@
  *   cpu N: OP; OP; ...      cpus 0..7, each at most once, at most 32 ops
  *   schedule: N N ...       which cpu takes each next step (at most 1024)
  * Ops: lookup S | get S h | remove S | add S | alloc O h [comp] | ref h |
- *      put h | free h   (h a handle: one lowercase letter, local to its cpu).
+ *      put h | free h   (h a handle: one lowercase letter, local to its cpu),
+ *      and those the variant file adds, NAME ARG... (shim/pagerace/op.h).
  */
 #ifndef PAGERACE_PROGRAM_H
 #define PAGERACE_PROGRAM_H
@@ -30,24 +31,52 @@
 
 enum op_kind { OP_LOOKUP, OP_GET, OP_REMOVE, OP_ADD, OP_ALLOC, OP_REF, OP_PUT, OP_FREE, NR_OPS };
 
-extern const char *const op_names[NR_OPS];
+/* The ops a variant file adds (shim/pagerace/op.h) are kinds NR_OPS and
+ * up, known to every program of the process once the file that declares
+ * them is taken in: one such file per process (cli/variant_file.h), as a
+ * fuzz target is built for one variant.  False, with err at the
+ * declaration's line, when its declarations break the language's rules:
+ * a name no built-in op has and no other of the file's ops, each
+ * argument at most once, at most PR_MAX_FILE_OPS ops. */
+#define PR_MAX_FILE_OPS 16
+struct parse_error;
+bool program_add_ops(const struct variant *v, struct parse_error *err);
+
+/* NR_OPS plus the added ones. */
+int op_kinds(void);
+const char *op_name(int kind);
+
+/* What an op takes, for the text form, the validator, the contract and
+ * the minimizer alike. */
+enum { ARG_SLOT = 1, ARG_HANDLE = 2, ARG_ORDER = 4 };
+unsigned int op_args(int kind);
+
+/* An added op: its declaration; NULL for a built-in kind. */
+const struct pr_op *op_added(int kind);
 
 static inline bool op_takes_slot(int kind)
 {
-	return kind == OP_LOOKUP || kind == OP_GET || kind == OP_REMOVE || kind == OP_ADD;
+	return op_args(kind) & ARG_SLOT;
 }
 
 static inline bool op_takes_handle(int kind)
 {
-	return kind == OP_GET || kind == OP_ALLOC || kind == OP_REF || kind == OP_PUT || kind == OP_FREE;
+	return op_args(kind) & ARG_HANDLE;
+}
+
+/* get and alloc set their handle; every other op on a handle uses one
+ * set before. */
+static inline bool op_sets_handle(int kind)
+{
+	return kind == OP_GET || kind == OP_ALLOC;
 }
 
 /* The fields an op's kind does not take are ignored (and printed by none). */
 struct op {
-	uint8_t kind;   /* enum op_kind */
-	uint8_t slot;   /* lookup, get, remove, add */
-	uint8_t order;  /* alloc */
-	uint8_t handle; /* get, alloc, ref, put, free: 0..25 for a..z */
+	uint8_t kind;   /* enum op_kind, or an added op's: NR_OPS + its index */
+	uint8_t slot;   /* lookup, get, remove, add; an added op's slot */
+	uint8_t order;  /* alloc; an added op's order */
+	uint8_t handle; /* get, alloc, ref, put, free, an added op's: 0..25 for a..z */
 	bool comp;      /* alloc: __GFP_COMP */
 };
 
@@ -82,8 +111,8 @@ bool program_parse(struct program *prog, const char *text, size_t len, struct pa
 
 /* validate.c: every rule of a valid program, the one home of them: the
  * sizes, the cache within them, the cpus and their ops (kinds, slots,
- * orders, handles set by get or alloc before ref, put or free), the
- * schedule naming only the program's cpus.  The parser, the decoder, the
+ * orders, handles set by get or alloc before ref, put, free or an added
+ * op uses them), the schedule naming only the program's cpus.  The parser, the decoder, the
  * minimizer and explore's generator all ask it.  False with the first
  * rule broken in err (line 0; part, cpu and item say where); err is left
  * alone when the program is valid. */

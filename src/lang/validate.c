@@ -23,7 +23,8 @@ static bool broken(struct parse_error *err, int part, int cpu, int item, const c
 }
 
 /* Cpu c's ops: known kinds, slots and orders within the sizes, each
- * handle set (by get or alloc) before a ref, put or free uses it. */
+ * handle set (by get or alloc) before a ref, put, free or added op uses
+ * it. */
 static bool ops_valid(const struct program *prog, int c, struct parse_error *err)
 {
 	unsigned int max_order = order_of(prog->npages);
@@ -36,24 +37,24 @@ static bool ops_valid(const struct program *prog, int c, struct parse_error *err
 	for (int i = 0; i < prog->nops[c]; i++) {
 		const struct op *op = &prog->ops[c][i];
 
-		if (op->kind >= NR_OPS)
-			return broken(err, PART_OP, c, i, "op kind %u unknown (0..%d)", op->kind, NR_OPS - 1);
+		if (op->kind >= op_kinds())
+			return broken(err, PART_OP, c, i, "op kind %u unknown (0..%d)", op->kind, op_kinds() - 1);
 		if (op_takes_slot(op->kind) && op->slot >= prog->nslots)
 			return broken(err, PART_OP, c, i, "%s slot %u out of range: the program has %u slots",
-				      op_names[op->kind], op->slot, prog->nslots);
-		if (op->kind == OP_ALLOC && op->order > max_order)
-			return broken(err, PART_OP, c, i, "alloc order %u out of range 0..%u for %u pages",
-				      op->order, max_order, prog->npages);
+				      op_name(op->kind), op->slot, prog->nslots);
+		if (op_args(op->kind) & ARG_ORDER && op->order > max_order)
+			return broken(err, PART_OP, c, i, "%s order %u out of range 0..%u for %u pages",
+				      op_name(op->kind), op->order, max_order, prog->npages);
 		if (!op_takes_handle(op->kind))
 			continue;
 		if (op->handle >= PR_HANDLES)
 			return broken(err, PART_OP, c, i, "%s handle %u out of range 0..%d (a..z)",
-				      op_names[op->kind], op->handle, PR_HANDLES - 1);
-		if (op->kind == OP_GET || op->kind == OP_ALLOC)
+				      op_name(op->kind), op->handle, PR_HANDLES - 1);
+		if (op_sets_handle(op->kind))
 			set |= 1u << op->handle;
 		else if (!(set >> op->handle & 1))
 			return broken(err, PART_OP, c, i, "handle '%c' is never set (by alloc or get) before this %s",
-				      'a' + op->handle, op_names[op->kind]);
+				      'a' + op->handle, op_name(op->kind));
 	}
 	return true;
 }

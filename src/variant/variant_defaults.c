@@ -30,6 +30,12 @@ static struct page *dflt_find_get_entry(struct address_space *mapping, pgoff_t i
 extern struct page *find_get_entry(struct address_space *mapping, pgoff_t index)
 	__attribute__((weak, alias("dflt_find_get_entry")));
 
+/* The file's PAGERACE_OP declarations (shim/pagerace/op.h), the
+ * linker's bounds of its section; none: both NULL. */
+#define PR_OPS_BOUND(edge) PR_OP_CAT(PR_OP_CAT(edge, pr_ops_), PR_VARIANT_ID)
+extern const struct pr_op PR_OPS_BOUND(__start_)[] __attribute__((weak));
+extern const struct pr_op PR_OPS_BOUND(__stop_)[] __attribute__((weak));
+
 const struct variant PR_VSYM(variant) = {
 	.name = PR_VARIANT_NAME,
 	.path = PR_VARIANT_PATH,
@@ -43,4 +49,6 @@ const struct variant PR_VSYM(variant) = {
 		[VF_FIND_GET_ENTRY] = (const void *)dflt_find_get_entry,
 		[VF_FILEMAP_GET_ENTRY] = (const void *)dflt_filemap_get_entry,
 	},
+	.ops = PR_OPS_BOUND(__start_),
+	.ops_end = PR_OPS_BOUND(__stop_),
 };

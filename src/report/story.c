@@ -24,6 +24,16 @@ static void comment_lines(FILE *out, const char *text)
 	}
 }
 
+/* Does prog name an op a variant file adds?  Then only that file runs it. */
+static bool names_added_op(const struct program *prog)
+{
+	for (int c = 0; c < PR_MAX_CPUS; c++)
+		for (int i = 0; i < prog->nops[c]; i++)
+			if (prog->ops[c][i].kind >= NR_OPS)
+				return true;
+	return false;
+}
+
 const char *regression_write(const char *dir, struct exec *x, const struct program *prog,
 			     const char *origin)
 {
@@ -56,7 +66,12 @@ const char *regression_write(const char *dir, struct exec *x, const struct progr
 		 * the sanitizer's, which replay --refs gives. */
 		for (int mode = 0; mode <= refs; mode++) {
 			x->refs = mode;
-			for (int v = 0; v < NR_VARIANTS; v++) {
+			if (names_added_op(prog)) {
+				exec_run(x, prog, found);
+				report_verdict_words(verdict, sizeof(verdict), &x->verdict);
+				fprintf(f, "%s %s %s\n", expect_opening[mode], found->path, verdict);
+			}
+			for (int v = 0; v < NR_VARIANTS && !names_added_op(prog); v++) {
 				exec_run(x, prog, variants[v]);
 				report_verdict_words(verdict, sizeof(verdict), &x->verdict);
 				fprintf(f, "%s %s %s\n", expect_opening[mode], variants[v]->name, verdict);
@@ -86,8 +101,13 @@ int story_expect_parse(const char *line, struct story_expect *e)
 	p = line + strlen(expect_opening[e->refs]);
 	p += strspn(p, " \t");
 	n = (int)strcspn(p, " \t\r\n");
-	if (!n || !(e->variant = variant_by_name(p, n)))
+	e->file[0] = '\0';
+	if (n > 2 && !strncmp(p + n - 2, ".c", 2) && n < (int)sizeof(e->file)) {
+		e->variant = NULL;
+		snprintf(e->file, sizeof(e->file), "%.*s", n, p);
+	} else if (!n || !(e->variant = variant_by_name(p, n))) {
 		return -1;
+	}
 	p += n;
 	p += strspn(p, " \t");
 	for (end = p + strlen(p); end > p && strchr(" \t\r\n", end[-1]); end--)

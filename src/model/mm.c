@@ -44,6 +44,9 @@ void mm_reset(struct mm *mm)
 	pthread_mutex_unlock(&mm->zone.lock);
 	for (unsigned int s = 0; s < mm->nslots; s++)
 		__atomic_store_n(&mm->mapping.i_pages.xa_slot[s], NULL, __ATOMIC_RELAXED);
+	/* Free, whatever an execution that ended early left holding it. */
+	mm->mapping.i_pages.xa_lock.name = "i_pages";
+	store(&mm->mapping.i_pages.xa_lock.owner, 0);
 	__atomic_store_n(&mm->clock, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&mm->tag.pages, 0, __ATOMIC_RELAXED);
 	store(&mm->bug, MM_BUG_NONE);
@@ -51,13 +54,15 @@ void mm_reset(struct mm *mm)
 }
 
 /* Only the first bug counts: later ones are its consequences. */
-void mm_bug(struct mm *mm, enum mm_bug bug, const struct page *page)
+bool mm_bug(struct mm *mm, enum mm_bug bug, const struct page *page)
 {
 	int none = MM_BUG_NONE;
 
-	if (__atomic_compare_exchange_n(&mm->bug, &none, bug, false, __ATOMIC_RELAXED,
-					__ATOMIC_RELAXED))
-		store(&mm->bug_pfn, pfn_of(mm, page));
+	if (!__atomic_compare_exchange_n(&mm->bug, &none, bug, false, __ATOMIC_RELAXED,
+					 __ATOMIC_RELAXED))
+		return false;
+	store(&mm->bug_pfn, pfn_of(mm, page));
+	return true;
 }
 
 int mm_first_bug(struct mm *mm, int *pfn)

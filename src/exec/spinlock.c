@@ -161,15 +161,17 @@ void exec_lock(spinlock_t *lock, const struct pr_site *site, int kind)
 	t = cs->step;
 	while (!try_take(lock, me, &owner)) {
 		pr_observe(&owner, sizeof(owner));
+		t->waited = (int8_t)(owner - 1);
+		t->lock = lock->name;
 		if (owner == me) { /* it would spin forever */
 			char words[sizeof(pr_mm->bug_what)];
 
 			snprintf(words, sizeof(words), "cpu %d takes %s at %s:%d, which it holds already", cs->cpu,
 				 lock->name, base_name(site->file), site->line);
+			t->kind = STEP_LOCK;
+			t->yes = false;
 			deadlock(cs, words);
 		}
-		t->waited = (int8_t)(owner - 1);
-		t->lock = lock->name;
 		if (cs->x->free_running) {
 			spin_while_held(cs, lock);
 			continue;

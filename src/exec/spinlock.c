@@ -107,7 +107,8 @@ static void deadlock(struct cpu_state *cs, const char *words)
 }
 
 /* Free-running: does the chain of holders from lock end at a holder that
- * ended its program, or come back to cs?  Then cs waits forever. */
+ * ended its program (still holding it: it may have let go just before it
+ * ended), or come back to cs?  Then cs waits forever. */
 static bool wait_cannot_end(const struct cpu_state *cs, const spinlock_t *lock)
 {
 	for (int hops = 0; lock && hops < PR_MAX_CPUS; hops++) {
@@ -115,21 +116,32 @@ static bool wait_cannot_end(const struct cpu_state *cs, const spinlock_t *lock)
 
 		if (h < 0)
 			return false;
-		if (h == cs->cpu || __atomic_load_n(&cs->x->cpu[h].done, RELAXED))
+		if (h == cs->cpu)
 			return true;
+		if (__atomic_load_n(&cs->x->cpu[h].done, RELAXED))
+			return holder_of(lock) == h;
 		lock = __atomic_load_n(&cs->x->cpu[h].waits_for, RELAXED);
 	}
 	return false;
 }
 
+/* Rounds the wait must be seen unable to end, each after a yield, before
+ * it is a deadlock: the cpus' relaxed stores reach cs in no order the
+ * model may rely on (an acquire would be an edge TSan must not see), so
+ * a holder's release and its end are read again until they agree. */
+#define DEADLOCK_ROUNDS 64
+
 /* Free-running: the cpu really spins, its processor given away, until the
  * lock is free or the wait cannot end. */
 static void spin_while_held(struct cpu_state *cs, spinlock_t *lock)
 {
+	int stuck = 0;
+
 	while (holder_of(lock) >= 0) {
 		if (__atomic_load_n(&pr_mm->bug, RELAXED) != MM_BUG_NONE)
 			exec_stop_cpu();
-		if (wait_cannot_end(cs, lock)) {
+		stuck = wait_cannot_end(cs, lock) ? stuck + 1 : 0;
+		if (stuck == DEADLOCK_ROUNDS) {
 			char words[sizeof(pr_mm->bug_what)];
 
 			exec_deadlock_words(cs->x, cs->cpu, words, sizeof(words));

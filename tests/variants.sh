@@ -100,6 +100,13 @@ expect 1 'deadlock-recursive.c:10  spin_lock\(ref_lock\): held by cpu 0 !! deadl
 expect 1 '^at step 5: cpu 0 takes ref_lock at deadlock-recursive.c:10, which it holds already$' \
 	replay --variant-file $bad/deadlock-recursive.c "$tmp/holds.prog"
 expect 1 'which it holds already' stress --seconds 5 --chaos --variant-file $bad/deadlock-recursive.c "$tmp/holds.prog"
+printf 'cpu 0: alloc 0 a; free a\ncpu 1: alloc 0 b; free b\nschedule: 0 0 1 0 1 1\n' >"$tmp/two.prog"
+expect 0 '^explored: 6 schedules, violations: 0$' explore --no-reduction --preemptions 1 \
+	--variant-file $bad/free-pages-locked.c --out "$tmp" "$tmp/two.prog"
+expect 0 '^explored: 8 schedules, violations: 0$' explore --no-reduction --preemptions 2 \
+	--variant-file $bad/free-pages-locked.c --out "$tmp" "$tmp/two.prog"
+expect 0 'free_lock\), waited for cpu 0$' replay --variant-file $bad/free-pages-locked.c "$tmp/two.prog"
+expect 0 '^\(6 steps, 1 preemptions\)$' replay --variant-file $bad/free-pages-locked.c "$tmp/two.prog"
 limit=60
 
 # The examples: each keeps the interface, passes the smoke program, and

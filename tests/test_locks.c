@@ -361,3 +361,67 @@ TEST(the_locked_lookup_closes_the_window)
 	explored(variant_by_name("v5.9", 4), 4, &bad);
 	CHECK(bad > 0, "v5.9's lockless lookup: %ld violations", bad);
 }
+
+/* spin_trylock takes no wait: it fails on a held lock, the step says by
+ * whom; assert_spin_locked and an unlock of a lock the cpu does not hold
+ * are the verdict bug, at their line. */
+static DEFINE_SPINLOCK(try_lock);
+static int assert_line, unlock_line;
+
+static void free_pages_try(struct page *page, unsigned int order)
+{
+	if (spin_trylock(&try_lock)) {
+		assert_spin_locked(&try_lock);
+		spin_unlock(&try_lock);
+	}
+	pr_v6_2_variant.free_pages(page, order);
+}
+
+static struct page *find_get_entry_holds_try_lock(struct address_space *mapping, pgoff_t index)
+{
+	struct page *page;
+
+	spin_lock(&try_lock);
+	page = pr_v6_2_variant.find_get_entry(mapping, index);
+	spin_unlock(&try_lock);
+	return page;
+}
+
+static void free_pages_asserts(struct page *page, unsigned int order)
+{
+	assert_line = __LINE__ + 1;
+	lockdep_assert_held(&try_lock);
+	pr_v6_2_variant.free_pages(page, order);
+}
+
+static void free_pages_unlocks(struct page *page, unsigned int order)
+{
+	pr_v6_2_variant.free_pages(page, order);
+	unlock_line = __LINE__ + 1;
+	spin_unlock(&try_lock);
+}
+
+TEST(trylock_and_the_asserts)
+{
+	const struct variant *v = variant_with(free_pages_try, find_get_entry_holds_try_lock);
+	char *out = NULL, want[160];
+
+	run("cache 0\ncpu 0: lookup 0\ncpu 1: alloc 0 a; free a\nschedule: 0 1 1 1 1 0 0 0 0\n", v, &out);
+	CHECK(x->verdict.kind == VERDICT_OK && out && strstr(out, "spin_trylock(try_lock): held by cpu 0\n"), "%s",
+	      out);
+	free(out);
+	run("cpu 0: alloc 0 a; free a\n", v, &out);
+	CHECK(x->verdict.kind == VERDICT_OK && out && strstr(out, "spin_trylock(try_lock)\n"), "%s", out);
+	free(out);
+
+	run("cpu 0: alloc 0 a; free a\n", variant_with(free_pages_asserts, NULL), NULL);
+	snprintf(want, sizeof(want), "lockdep_assert_held(try_lock) on a cpu that does not hold it at test_locks.c:%d",
+		 assert_line);
+	CHECK(x->verdict.kind == VERDICT_BUG && !strcmp(x->verdict.detail, want), "%s: '%s', want '%s'",
+	      verdict_names[x->verdict.kind], x->verdict.detail, want);
+	run("cpu 0: alloc 0 a; free a\n", variant_with(free_pages_unlocks, NULL), NULL);
+	snprintf(want, sizeof(want), "spin_unlock(try_lock) by a cpu that does not hold it at test_locks.c:%d",
+		 unlock_line);
+	CHECK(x->verdict.kind == VERDICT_BUG && !strcmp(x->verdict.detail, want), "%s: '%s', want '%s'",
+	      verdict_names[x->verdict.kind], x->verdict.detail, want);
+}

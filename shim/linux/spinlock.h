@@ -29,7 +29,7 @@
 #define spin_trylock(lock) pr_spin_trylock(lock, PR_SITE("spin_trylock", STEP_LOCK))
 
 /* Both BUG when the calling cpu does not hold the lock. */
-#define assert_spin_locked(lock) pr_spin_assert_held(lock, __FILE__, __LINE__)
-#define lockdep_assert_held(lock) pr_spin_assert_held(lock, __FILE__, __LINE__)
+#define assert_spin_locked(lock) pr_spin_assert_held(lock, "assert_spin_locked", __FILE__, __LINE__)
+#define lockdep_assert_held(lock) pr_spin_assert_held(lock, "lockdep_assert_held", __FILE__, __LINE__)
 
 #endif

@@ -166,7 +166,8 @@ void pr_spin_lock(spinlock_t *lock, const struct pr_site *site);
 bool pr_spin_trylock(spinlock_t *lock, const struct pr_site *site);
 /* No point; a lock the calling cpu does not hold: BUG at file:line. */
 void pr_spin_unlock(spinlock_t *lock, const char *file, int line);
-/* BUG at file:line unless the calling cpu holds lock. */
-void pr_spin_assert_held(const spinlock_t *lock, const char *file, int line);
+/* BUG at file:line unless the calling cpu holds lock; fn: the assert as
+ * the kernel code wrote it. */
+void pr_spin_assert_held(const spinlock_t *lock, const char *fn, const char *file, int line);
 
 #endif

@@ -164,8 +164,11 @@ void exec_lock(spinlock_t *lock, const struct pr_site *site, int kind)
 	int me, owner;
 
 	if (!cs) { /* outside any cpu (the model's own tests): nobody to wait for */
-		if (!try_take(lock, PR_MAX_CPUS + 1, &owner))
+		if (!try_take(lock, PR_MAX_CPUS + 1, &owner)) {
+			fprintf(stderr, "pagerace: %s taken outside any cpu while cpu %d holds it\n", lock->name,
+				owner - 1);
 			abort();
+		}
 		return;
 	}
 	me = cs->cpu + 1;
@@ -253,12 +256,12 @@ bool pr_spin_trylock(spinlock_t *lock, const struct pr_site *site)
 	return taken;
 }
 
-void pr_spin_assert_held(const spinlock_t *lock, const char *file, int line)
+void pr_spin_assert_held(const spinlock_t *lock, const char *fn, const char *file, int line)
 {
 	if (!pr_self || holder_of(lock) != pr_self->cpu) {
 		char what[96];
 
-		snprintf(what, sizeof(what), "assert_spin_locked(%s) on a cpu that does not hold it", lock->name);
+		snprintf(what, sizeof(what), "%s(%s) on a cpu that does not hold it", fn, lock->name);
 		pr_bug(what, NULL, file, line);
 	}
 }

@@ -42,7 +42,8 @@
  *      before it.  Before it lets go at a lock's point the cpu publishes
  *      the lock it waits for, and while another cpu holds that lock the
  *      cpu is blocked: the scheduler does not run it, and a switch away
- *      from it is no preemption.  The page cache's writers (removal A,
+ *      from it is no preemption (spin_trylock waits for nothing: it
+ *      fails on a held lock).  The page cache's writers (removal A,
  *      the insertion) wait for the mapping's lock (i_pages) the same way
  *      at their one point, and take and release it within their step.
  *      A cpu's first point has no wait before it (rule 6), so a lock

@@ -47,8 +47,8 @@
  *      the insertion) wait for the mapping's lock (i_pages) the same way
  *      at their one point, and take and release it within their step.
  *      A cpu's first point has no wait before it (rule 6), so a lock
- *      found held there makes that step an attempt that says "waits",
- *      and the cpu takes a new point at once to retry, blocked there
+ *      found held there makes that step an attempt (the trace: "held by
+ *      cpu N"), and the cpu takes a new point at once to retry, blocked there
  *      until the lock is free.  Free-running, a cpu that finds its lock
  *      held spins in that step, giving its processor away, until it is
  *      free.  No cpu runnable while some are left, a lock taken by the

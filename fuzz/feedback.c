@@ -3,12 +3,13 @@
  *
  * Features, read from the trace once the execution is over (on the caller's
  * thread, so they race with nothing):
- *   - which step kinds met across a switch of cpus (14 x 14),
+ *   - which step kinds met across a switch of cpus (15 x 15),
  *   - each step kind with the refcount change it made, bucketed 0,1,2,3+,
  *     and whether its page had been freed earlier in the execution, that
- *     is, reused (14 x 4 x 4 x 2),
+ *     is, reused (15 x 4 x 4 x 2),
  *   - each step kind with its outcome (a get that failed, a recheck that
- *     saw the slot changed, a PageHead read) and that reuse (14 x 2 x 2),
+ *     saw the slot changed, a PageHead read, a lock taken) and that reuse
+ *     (15 x 2 x 2),
  *   - the number of preemptions, 0..7+.
  * Each feature is a distinct basic block of feature_edge(): the edge
  * coverage of every engine counts it (libFuzzer's 8-bit counters, AFL++'s
@@ -43,15 +44,16 @@
 
 __attribute__((noinline)) static void feature_edge(unsigned int id)
 {
-	static void *const block[] = { A256(0) A256(1) A256(2) };
+	static void *const block[] = { A256(0) A256(1) A256(2) A256(3) };
 
-	_Static_assert(NR_FEATURES <= 768, "feature_edge has 768 blocks");
+	_Static_assert(NR_FEATURES <= 1024, "feature_edge has 1024 blocks");
 	if (id >= sizeof(block) / sizeof(*block))
 		return;
 	goto *block[id];
 	L256(0)
 	L256(1)
 	L256(2)
+	L256(3)
 }
 
 static unsigned int bucket(int refcount)

@@ -80,6 +80,16 @@ tsan() {
 		--seed 1 --out "$out" corpus/regressions/shared-get-free.prog
 	tsan_search 1 '^stress: unreferenced-access in round 1 ' "$1" stress --refs --variant v5.10 --seconds 5 \
 		--seed 1 corpus/regressions/shared-get-free.prog
+	# Locks (shim/pagerace/hooks.h rule 7): the lock word is acquire and
+	# release, the scheduler reads who waits and who holds relaxed, and so
+	# does a free-running cpu that spins: no report, serialized or not.
+	tsan_search 0 '^explored: [1-9][0-9]* schedules, violations: 0' "$1" explore --preemptions 3 \
+		--variant-file variants/examples/find-get-page-locked.c corpus/regressions/linus-2021-three-cpus.prog
+	tsan_search 0 '^stress: no violation in [1-9]' "$1" stress --variant-file variants/examples/find-get-page-locked.c \
+		--seconds 0.5 --seed 1 corpus/regressions/linus-2021-three-cpus.prog
+	printf 'cpu 0: alloc 0 a; ref a; free a; put a\ncpu 1: alloc 0 b; free b\n' >"$out/holds.prog"
+	tsan_search 1 '^stress: deadlock in round' "$1" stress --variant-file tests/variants/deadlock-holds.c \
+		--seconds 5 --seed 1 "$out/holds.prog"
 	rm -rf "$out" "$log.tsan" "$log.out"
 	echo "tsan: $pass passed, $fail failed"
 }

@@ -262,7 +262,7 @@ static const char *const kind_names[STEP_NKINDS] = {
 	[STEP_LOAD] = "load", [STEP_GET] = "get",     [STEP_RECHECK] = "recheck", [STEP_PUT] = "put",
 	[STEP_UNLINK] = "unlink", [STEP_ALLOC] = "alloc", [STEP_LINK] = "link",   [STEP_REF] = "ref",
 	[STEP_DEC] = "dec",   [STEP_HEAD] = "head",   [STEP_TAG] = "tag",         [STEP_READ] = "read",
-	[STEP_WRITE] = "write", [STEP_CMPXCHG] = "cmpxchg",
+	[STEP_WRITE] = "write", [STEP_CMPXCHG] = "cmpxchg", [STEP_LOCK] = "lock",
 };
 
 /* The trace as "kind kind ...", "cpu cpu ...". */

@@ -12,6 +12,7 @@
 #define _LINUX_MM_TYPES_H
 
 #include "atomic.h"
+#include "spinlock.h"
 
 #define PR_PAGE_FIELDS                                                         \
 	unsigned long flags;         /* enum pageflags, atomic bit operations */ \
@@ -42,6 +43,7 @@ struct alloc_tag {
 #define XA_MODEL_SLOTS 64 /* the model's page cache: slots 0..63 */
 
 struct xarray {
+	spinlock_t xa_lock; /* the page cache's writers hold it (xa_lock, xas_lock_irq) */
 	void *xa_slot[XA_MODEL_SLOTS];
 	unsigned int xa_size; /* slots in use by the program */
 };

@@ -1,5 +1,6 @@
-/* linux/xarray.h (shim): the page cache's array, one level of slots.
- * xas_load and xas_reload are scheduling points; the rest is local. */
+/* linux/xarray.h (shim): the page cache's array, one level of slots, and
+ * its lock.  xas_load, xas_reload and the lock's taking are scheduling
+ * points; the rest is local. */
 #ifndef _LINUX_XARRAY_H
 #define _LINUX_XARRAY_H
 
@@ -18,5 +19,13 @@ struct xa_state {
 /* One level, no internal nodes: there is never a retry entry. */
 #define xas_retry(xas, entry) ((void)(xas), (void)(entry), false)
 #define xa_is_value(entry) (((unsigned long)(entry)) & 1)
+
+/* The array's lock, as 6.x's page cache takes mapping->i_pages's. */
+#define xa_lock(xa) spin_lock(&(xa)->xa_lock)
+#define xa_unlock(xa) spin_unlock(&(xa)->xa_lock)
+#define xa_lock_irq(xa) spin_lock_irq(&(xa)->xa_lock)
+#define xa_unlock_irq(xa) spin_unlock_irq(&(xa)->xa_lock)
+#define xas_lock_irq(xas) spin_lock_irq(&(xas)->xa->xa_lock)
+#define xas_unlock_irq(xas) spin_unlock_irq(&(xas)->xa->xa_lock)
 
 #endif

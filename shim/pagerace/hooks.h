@@ -36,6 +36,25 @@
  *      rcu_read_lock section, barriers, likely and unlikely.
  *   6. The code before a cpu's first point runs as part of its first step;
  *      a cpu whose ops reach no point takes no step.
+ *   7. Taking a spinlock (spin_lock and its _irq, _irqsave forms,
+ *      spin_trylock, xa_lock, xas_lock_irq) is one point, a lock step;
+ *      releasing takes none: it belongs to the step of the last access
+ *      before it.  Before it lets go at a lock's point the cpu publishes
+ *      the lock it waits for, and while another cpu holds that lock the
+ *      cpu is blocked: the scheduler does not run it, and a switch away
+ *      from it is no preemption (spin_trylock waits for nothing: it
+ *      fails on a held lock).  The page cache's writers (removal A,
+ *      the insertion) wait for the mapping's lock (i_pages) the same way
+ *      at their one point, and take and release it within their step.
+ *      A cpu's first point has no wait before it (rule 6), so a lock
+ *      found held there makes that step an attempt (the trace: "held by
+ *      cpu N"), and the cpu takes a new point at once to retry, blocked there
+ *      until the lock is free.  Free-running, a cpu that finds its lock
+ *      held spins in that step, giving its processor away, until it is
+ *      free.  No cpu runnable while some are left, a lock taken by the
+ *      cpu holding it, or (free-running) a holder that ended its program
+ *      holding the lock or a cycle of waits: the verdict deadlock.
+ *      No interrupts in the model: the _irq forms are the plain ones.
  * So a kernel-shaped file that makes the built-in accesses takes the
  * built-in steps, and a schedule means the same under both.
  */
@@ -62,6 +81,7 @@ enum step_kind {
 	STEP_READ,    /* a plain read of a count or of shared state */
 	STEP_WRITE,   /* a store: set_page_count, WRITE_ONCE, an unfreeze */
 	STEP_CMPXCHG, /* a compare-and-exchange: page_ref_freeze, atomic_cmpxchg */
+	STEP_LOCK,    /* a spinlock taken (spin_lock, xa_lock, ...), or an attempt that waits */
 	STEP_NKINDS
 };
 
@@ -134,5 +154,21 @@ void pr_bug(const char *what, const struct page *page, const char *file, int lin
 	__attribute__((noreturn));
 
 struct page *pr_alloc_pages(unsigned int gfp, unsigned int order, const struct pr_site *site);
+
+/* Spinlocks (linux/spinlock.h), rule 7.  The lock word is the holder's
+ * cpu + 1 (0: free), taken with acquire and released with release, as
+ * the kernel's; name is the lock as the code wrote it, for the trace. */
+typedef struct spinlock {
+	int owner;
+	const char *name;
+} spinlock_t;
+
+void pr_spin_lock(spinlock_t *lock, const struct pr_site *site);
+bool pr_spin_trylock(spinlock_t *lock, const struct pr_site *site);
+/* No point; a lock the calling cpu does not hold: BUG at file:line. */
+void pr_spin_unlock(spinlock_t *lock, const char *file, int line);
+/* BUG at file:line unless the calling cpu holds lock; fn: the assert as
+ * the kernel code wrote it. */
+void pr_spin_assert_held(const spinlock_t *lock, const char *fn, const char *file, int line);
 
 #endif

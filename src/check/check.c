@@ -17,6 +17,7 @@ const char *const verdict_names[NR_VERDICTS] = {
 	[VERDICT_STUCK] = "stuck",
 	[VERDICT_BUG] = "bug",
 	[VERDICT_UNREFERENCED_ACCESS] = "unreferenced-access",
+	[VERDICT_DEADLOCK] = "deadlock",
 };
 
 int verdict_by_name(const char *name, int len)
@@ -73,6 +74,9 @@ bool check_step(struct mm *mm, struct verdict *v, int step, bool buddy)
 	case MM_BUG_UNREFERENCED:
 		snprintf(v->detail, sizeof(v->detail), "%s", mm->bug_what);
 		return violation(v, VERDICT_UNREFERENCED_ACCESS, step);
+	case MM_BUG_DEADLOCK:
+		snprintf(v->detail, sizeof(v->detail), "%s", mm->bug_what);
+		return violation(v, VERDICT_DEADLOCK, step);
 	}
 	/* The free lists change only when a step allocates or frees; the
 	 * end of an execution (step 0) recounts them whatever happened. */

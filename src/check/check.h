@@ -19,6 +19,7 @@ enum verdict_kind {
 	VERDICT_STUCK,              /* the step bound ran out */
 	VERDICT_BUG,                /* BUG_ON or VM_BUG_ON_PAGE fired in kernel code */
 	VERDICT_UNREFERENCED_ACCESS, /* --refs: a page touched without a reference (primitives.c) */
+	VERDICT_DEADLOCK,           /* cpus left that can never run: each waits for a lock (hooks.h rule 7) */
 	NR_VERDICTS
 };
 

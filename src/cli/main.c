@@ -100,7 +100,7 @@ static const char help[] =
 	"takes no step.  When the schedule runs out, the remaining cpus run in\n"
 	"ascending order, each to completion.\n"
 	"Verdicts: ok, lost-pages N, double-free, refcount-underflow, use-after-free,\n"
-	"  buddy-corrupt, stuck, bug; with --refs also unreferenced-access.\n";
+	"  buddy-corrupt, stuck, bug, deadlock; with --refs also unreferenced-access.\n";
 
 static int bad_usage(const char *fmt, const char *arg)
 {

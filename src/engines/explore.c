@@ -39,7 +39,7 @@ struct search {
 	struct explore_result *r;
 	struct program run;            /* prog with the prefix as its schedule */
 	struct dfs_strategy strategy;
-	uint8_t alive[EXEC_MAX_STEPS]; /* of the last run: the cpus runnable at each step */
+	uint8_t runnable[EXEC_MAX_STEPS]; /* of the last run: the cpus runnable at each step (none blocked) */
 	uint64_t hash[EXEC_MAX_STEPS]; /* of the last run: the state at each step's choice */
 	struct seen seen;
 	time_t last_progress;
@@ -48,15 +48,17 @@ struct search {
 /* Everything the rest of an execution depends on: pages, free lists,
  * slots, the first bug, and each cpu's op, what it observed since the op
  * began (its stack is a function of that: x->observing), its handles, and
- * which pages were freed under its op and since its last read of a slot.
- * Two prefixes that end in the same state have the same futures.  Whether
+ * which pages were freed under its op and since its last read of a slot,
+ * and who holds each lock (every lock held was taken in this execution,
+ * so x->locks has it; summed, so the order they were first taken in does
+ * not count).  Two prefixes that end in the same state have the same futures.  Whether
  * a cpu is the one that stepped last is not hashed: the key adds it.  It
  * runs on the stepping cpu's thread, so it reads the model and the other
  * cpus' views (struct observed) with relaxed loads only. */
 static uint64_t hash_state(struct exec *x)
 {
 	struct mm *mm = &x->mm;
-	uint64_t h = (uint64_t)mm->bug;
+	uint64_t h = (uint64_t)mm->bug, held = 0;
 
 	for (unsigned int i = 0; i < mm->npages; i++) {
 		const struct page *p = &mm->pages[i];
@@ -71,6 +73,14 @@ static uint64_t hash_state(struct exec *x)
 			h = hash_mix(h, __atomic_load_n(&mm->zone.free_area[o].map[w], __ATOMIC_RELAXED));
 	for (unsigned int s = 0; s < mm->nslots; s++)
 		h = hash_mix(h, (uint64_t)pfn_of(mm, page_cache_peek(mm, s)));
+	for (int i = 0; i < __atomic_load_n(&x->nlocks, __ATOMIC_RELAXED); i++) {
+		const spinlock_t *lock = __atomic_load_n(&x->locks[i], __ATOMIC_RELAXED);
+		int owner = lock ? __atomic_load_n(&lock->owner, __ATOMIC_RELAXED) : 0;
+
+		if (owner)
+			held += hash_mix((uint64_t)(uintptr_t)lock, (uint64_t)owner);
+	}
+	h = hash_mix(h, held);
 	for (int c = 0; c < PR_MAX_CPUS; c++) {
 		const struct cpu_state *cs = &x->cpu[c];
 		unsigned long op_clock = __atomic_load_n(&cs->observed.op_clock, __ATOMIC_RELAXED);
@@ -172,14 +182,14 @@ static void dfs(struct search *s, int len)
 {
 	struct exec *x = s->x;
 	int n, K = s->o->max_preemptions;
-	uint8_t *cpu, *alive;
+	uint8_t *cpu, *runnable;
 	uint64_t *hash;
 	int *spent;
 
 	if (out_of_budget(s))
 		return;
 	s->run.nschedule = (uint16_t)len;
-	dfs_start(&s->strategy, s->run.schedule, len, s->alive, hash_at_choice, s);
+	dfs_start(&s->strategy, s->run.schedule, len, s->runnable, hash_at_choice, s);
 	x->observing = true;
 	exec_run_strategy(x, &s->run, s->o->variant, &s->strategy.s);
 	x->observing = false;
@@ -196,21 +206,23 @@ static void dfs(struct search *s, int len)
 				s->r->best.schedule[i] = x->trace[i].cpu;
 		}
 	}
-	/* This run's choices, alive sets and states, before deeper runs
-	 * overwrite them. */
+	/* This run's choices, runnable sets and states, before deeper runs
+	 * overwrite them.  A switch away from a cpu that was not runnable
+	 * (done, or blocked at a lock) is forced: it spends no preemption,
+	 * and a blocked cpu is never an alternative. */
 	n = x->nsteps < PR_MAX_SCHEDULE ? x->nsteps : PR_MAX_SCHEDULE;
 	cpu = malloc((size_t)n + 1);
-	alive = malloc((size_t)n + 1);
+	runnable = malloc((size_t)n + 1);
 	hash = malloc(((size_t)n + 1) * sizeof(*hash));
 	spent = malloc(((size_t)n + 1) * sizeof(*spent));
-	if (!cpu || !alive || !hash || !spent)
+	if (!cpu || !runnable || !hash || !spent)
 		abort();
 	spent[0] = 0;
 	for (int i = 0; i < n; i++) {
 		cpu[i] = x->trace[i].cpu;
-		alive[i] = s->alive[i];
+		runnable[i] = s->runnable[i];
 		hash[i] = s->hash[i];
-		spent[i + 1] = spent[i] + (i > 0 && cpu[i] != cpu[i - 1] && alive[i] >> cpu[i - 1] & 1);
+		spent[i + 1] = spent[i] + (i > 0 && cpu[i] != cpu[i - 1] && runnable[i] >> cpu[i - 1] & 1);
 	}
 	for (int i = len; i < n && !out_of_budget(s); i++) {
 		int prev = i ? cpu[i - 1] : -1;
@@ -221,9 +233,9 @@ static void dfs(struct search *s, int len)
 			break; /* this state's futures, this run's rest among them */
 		}
 		for (int d = 0; d < PR_MAX_CPUS; d++) {
-			bool preempts = prev >= 0 && alive[i] >> prev & 1 && d != prev;
+			bool preempts = prev >= 0 && runnable[i] >> prev & 1 && d != prev;
 
-			if (d == cpu[i] || !(alive[i] >> d & 1) || spent[i] + preempts > K)
+			if (d == cpu[i] || !(runnable[i] >> d & 1) || spent[i] + preempts > K)
 				continue;
 			memcpy(s->run.schedule, cpu, (size_t)i);
 			s->run.schedule[i] = (uint8_t)d;
@@ -231,7 +243,7 @@ static void dfs(struct search *s, int len)
 		}
 	}
 	free(cpu);
-	free(alive);
+	free(runnable);
 	free(hash);
 	free(spent);
 }

@@ -42,7 +42,7 @@ static void open_step(struct cpu_state *cs, const struct pr_site *site, int kind
 
 	*t = (struct trace_step){ .site = site, .cpu = (uint8_t)cs->cpu, .kind = (uint8_t)kind,
 				  .op = (uint8_t)cs->pc, .page = -1, .slot = -1, .ref_pfn = -1,
-				  .free_lo = -1, .free_hi = -1 };
+				  .free_lo = -1, .free_hi = -1, .waited = -1 };
 	cs->step = t;
 }
 
@@ -92,15 +92,30 @@ void pr_point(const struct pr_site *site, const void *addr)
 	exec_point(site, site->kind, addr);
 }
 
+static void take_point(struct cpu_state *cs, const struct pr_site *site, int kind)
+{
+	if (cs->step && !close_step(cs, SCHED_MORE))
+		longjmp(escape, 1);
+	open_step(cs, site, kind);
+}
+
 void exec_point(const struct pr_site *site, int kind, const void *addr)
 {
 	struct cpu_state *cs = pr_self;
 
-	if (!cs || !is_shared(&cs->x->mm, addr))
-		return;
-	if (cs->step && !close_step(cs, SCHED_MORE))
-		longjmp(escape, 1);
-	open_step(cs, site, kind);
+	if (cs && is_shared(&cs->x->mm, addr))
+		take_point(cs, site, kind);
+}
+
+/* What it waits for is published before the cpu lets go (close_step):
+ * the scheduler asks exec_blocked at the step's end. */
+void exec_lock_point(const struct pr_site *site, int kind, spinlock_t *lock)
+{
+	struct cpu_state *cs = pr_self;
+
+	__atomic_store_n(&cs->wait_site, site, __ATOMIC_RELAXED);
+	__atomic_store_n(&cs->waits_for, lock, __ATOMIC_RELAXED);
+	take_point(cs, site, kind);
 }
 
 void exec_stop_cpu(void)
@@ -128,6 +143,7 @@ static void run_cpu(void *ctx, int cpu)
 	pr_self = cs;
 	if (!setjmp(escape)) {
 		ops_run(cs);
+		__atomic_store_n(&cs->done, true, __ATOMIC_RELAXED);
 		close_step(cs, SCHED_DONE);
 	}
 	pr_self = NULL;
@@ -225,6 +241,9 @@ static uint8_t prepare(struct exec *x, const struct program *prog, const struct 
 		mm_reset(mm);
 	}
 	pr_mm = mm;
+	for (int i = 0; i < x->nlocks; i++)
+		__atomic_store_n(&x->locks[i]->owner, 0, __ATOMIC_RELAXED);
+	x->nlocks = 0;
 	for (unsigned int s = 0; s < MM_MAX_SLOTS; s++) {
 		struct page *page = NULL;
 
@@ -233,7 +252,7 @@ static uint8_t prepare(struct exec *x, const struct program *prog, const struct 
 		x->cache_pfn[s] = pfn_of(mm, page);
 	}
 	for (int c = 0; c < PR_MAX_CPUS; c++) {
-		x->cpu[c] = (struct cpu_state){ .x = x, .cpu = c, .last_load = -1 };
+		x->cpu[c] = (struct cpu_state){ .x = x, .cpu = c, .last_load = -1, .waited_for = -1 };
 		for (int i = 0; i < prog->nops[c] && !(cpus >> c & 1); i++)
 			if (!op_is_skipped(&x->cpu[c], &prog->ops[c][i]))
 				cpus |= (uint8_t)(1u << c);
@@ -243,15 +262,25 @@ static uint8_t prepare(struct exec *x, const struct program *prog, const struct 
 	return cpus;
 }
 
-/* The end: checked, or stuck when the step bound cut it. */
-static void finish(struct exec *x, bool bounded)
+/* The end: checked, stuck when the step bound cut it, deadlock when
+ * every cpu left was blocked (told of the lowest). */
+static void finish(struct exec *x, const struct sched_result *r)
 {
 	if (x->nsteps > EXEC_MAX_STEPS) /* free-running cpus overran the trace */
 		x->nsteps = EXEC_MAX_STEPS;
 	if (x->verdict.kind != VERDICT_OK || !check_step(&x->mm, &x->verdict, x->nsteps, false))
 		return;
-	if (bounded) {
+	if (r->bounded) {
 		check_stuck(&x->verdict, x->nsteps);
+		return;
+	}
+	if (r->deadlock) {
+		int c = 0;
+
+		while (c + 1 < PR_MAX_CPUS && (x->cpu[c].done || !x->cpu[c].waits_for || !(x->prog->cpus >> c & 1)))
+			c++;
+		exec_deadlock_words(x, c, x->verdict.detail, sizeof(x->verdict.detail));
+		x->verdict.kind = VERDICT_DEADLOCK;
 		return;
 	}
 	release_handles(x);
@@ -273,6 +302,7 @@ void exec_run_strategy(struct exec *x, const struct program *prog, const struct 
 		.strategy = strategy,
 		.max_steps = EXEC_MAX_STEPS,
 		.run = run_cpu,
+		.blocked = exec_blocked,
 		.hang = hang,
 		.ctx = x,
 	};
@@ -280,5 +310,5 @@ void exec_run_strategy(struct exec *x, const struct program *prog, const struct 
 	x->free_running = strategy->free_running;
 	plan.cpus = prepare(x, prog, variant);
 	sched_run(&plan, &x->sched);
-	finish(x, x->sched.bounded);
+	finish(x, &x->sched);
 }

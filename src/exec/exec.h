@@ -20,6 +20,7 @@
 #include "sched/strategies.h"
 
 #define EXEC_MAX_STEPS 4096 /* the step bound: more is "stuck" */
+#define EXEC_MAX_LOCKS 32   /* distinct locks one execution may take */
 
 /* A handle of a cpu: the page it names and, in the contract's ledger, the
  * references it still holds (ops.c counts each op that ran). */
@@ -42,6 +43,8 @@ struct trace_step {
 	int16_t ref_old, ref_new;
 	int16_t free_lo, free_hi; /* pages freed, free_lo -1 none */
 	uint8_t order;            /* alloc: the order asked */
+	int8_t waited;            /* a step that waits for a lock (rule 7): the cpu holding it, -1 none */
+	const char *lock;         /* that lock's name, NULL none */
 };
 
 /* A cpu of the execution, as its thread sees it (pr_self). */
@@ -56,6 +59,12 @@ struct cpu_state {
 	unsigned long op_clock;  /* pr_mm->clock when the op began */
 	unsigned long slot_clock; /* pr_mm->clock at its last read of a slot */
 	uint64_t seen;           /* hash of what the cpu observed since its op began (observing) */
+	/* Rule 7 (hooks.h), relaxed atomics: the scheduler's blocked
+	 * callback reads them on the stepping cpu's thread. */
+	spinlock_t *waits_for;             /* the lock its point waits for, NULL none */
+	const struct pr_site *wait_site;   /* that point */
+	int waited_for;                    /* the cpu it was last blocked behind, -1 none */
+	bool done;                         /* its program ended */
 	struct handle handles[PR_HANDLES];
 	/* --refs (the rule: primitives.c): the references it holds, per
 	 * page, and the non-compound blocks of order > 0 it allocated. */
@@ -81,6 +90,11 @@ struct exec {
 	bool free_running;           /* the strategy's: every cpu at once (stress) */
 	bool observing;              /* set by explore: each cpu's seen is kept */
 	bool refs;                   /* --refs: the refcount sanitizer (primitives.c) */
+	/* The locks taken in this execution (a variant file's static ones
+	 * among them), freed by the next one's setup: an execution that ends
+	 * early leaves them held.  Relaxed atomics. */
+	spinlock_t *locks[EXEC_MAX_LOCKS];
+	int nlocks;
 	struct sched_result sched;
 	struct verdict verdict;
 	struct trace_step trace[EXEC_MAX_STEPS];
@@ -111,6 +125,21 @@ static inline uint64_t hash_mix(uint64_t h, uint64_t v)
 /* pr_point with the step's kind given apart from its site (the plain
  * atomic_* ops are named by their access: an increment a ref, ...). */
 void exec_point(const struct pr_site *site, int kind, const void *addr);
+
+/* Rule 7 (hooks.h): a point at which the calling cpu waits for lock
+ * (NULL: for nothing, spin_trylock's): blocked there while another cpu
+ * holds it.  A step of kind. */
+void exec_lock_point(const struct pr_site *site, int kind, spinlock_t *lock);
+
+/* spinlock.c: the calling cpu's point for lock, then lock taken: the
+ * step, of kind, holds it (spin_lock's, and the page cache's writers').
+ * exec_unlock: no point; BUG at file:line if the cpu does not hold it. */
+void exec_lock(spinlock_t *lock, const struct pr_site *site, int kind);
+void exec_unlock(spinlock_t *lock, const char *file, int line);
+/* The cpus blocked at their points now (the scheduler's callback). */
+uint32_t exec_blocked(void *ctx);
+/* The deadlock cpu is in, in words, from its wait on. */
+void exec_deadlock_words(const struct exec *x, int cpu, char *buf, size_t len);
 
 /* --refs: the calling cpu gains n references to page (n < 0: gives back
  * -n, which is a touch: reported at site, NULL for the open step's, if it

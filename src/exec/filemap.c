@@ -20,8 +20,8 @@
  * therefore never assume its own put_page_testzero was the last one (the
  * leak of 2021, fixed by e320d3012d25), nor read the page after a put that
  * was not the last (CVE-2023-52739, fixed by 462a8e08e0e6).  The lookup is
- * the variant's (variants/v6.2.c has 6.x's); these are its accesses.
- */
+ * the variant's (variants/v6.2.c has 6.x's); these are its accesses, and
+ * the writers hold the mapping's lock within their step (filemap.h). */
 #include "exec/exec.h"
 
 static void note_slot(unsigned long index, const struct page *entry)
@@ -57,25 +57,26 @@ void *pr_xas_load(struct xa_state *xas, const struct pr_site *site)
 	return entry;
 }
 
-/* Removal A: empty the slot, one point; what it held, whose reference
- * passes to the caller (step B is the caller's put). */
+/* Removal A: empty the slot under the lock, one point; what it held, whose
+ * reference passes to the caller (step B is the caller's put). */
 struct page *page_cache_delete(struct address_space *mapping, pgoff_t index)
 {
 	struct xarray *xa = &mapping->i_pages;
 	struct page *page;
 
-	pr_point(PR_SITE("page_cache_delete", STEP_UNLINK), &xa->xa_slot[index]);
+	exec_lock(&xa->xa_lock, PR_SITE("page_cache_delete", STEP_UNLINK), STEP_UNLINK);
 	page = page_cache_take(mapping, index);
+	exec_unlock(&xa->xa_lock, __FILE__, __LINE__);
 	note_slot(index, page);
 	refs_add(page, 1, NULL); /* the cache's reference */
 	pr_observe(&page, sizeof(page));
 	return page;
 }
 
-/* add_to_page_cache: publish page in an empty slot, one point; the cache
- * takes the caller's reference.  An occupied slot makes the caller put its
- * new page in the same step (the language's link step), as 6.2's put_page
- * does: a speculative get may hold it too, since it may be a page some
+/* add_to_page_cache: publish page in an empty slot under the lock, one
+ * point; the cache takes the caller's reference.  An occupied slot makes
+ * the caller put its new page in the same step (the language's link
+ * step), as 6.2's put_page does: a speculative get may hold it too, since it may be a page some
  * lookup loaded before it was freed and reused. */
 bool page_cache_insert(struct address_space *mapping, pgoff_t index, struct page *page)
 {
@@ -84,9 +85,10 @@ bool page_cache_insert(struct address_space *mapping, pgoff_t index, struct page
 	void *empty = NULL;
 	bool linked;
 
-	pr_point(PR_SITE("add_to_page_cache", STEP_LINK), &xa->xa_slot[index]);
+	exec_lock(&xa->xa_lock, PR_SITE("add_to_page_cache", STEP_LINK), STEP_LINK);
 	linked = __atomic_compare_exchange_n(&xa->xa_slot[index], &empty, page, false, __ATOMIC_RELEASE,
 					     __ATOMIC_RELAXED);
+	exec_unlock(&xa->xa_lock, __FILE__, __LINE__);
 	refs_add(page, -1, NULL); /* to the cache, or the busy slot's put */
 	if ((t = current_step())) {
 		t->slot = (int16_t)index;

@@ -27,6 +27,9 @@ void mm_init(struct mm *mm, unsigned int npages, unsigned int nslots)
 		mm->max_order++;
 	mm->nslots = nslots;
 	mm->mapping.i_pages.xa_size = nslots;
+	/* Free; an execution that ends holding it leaves it to the
+	 * executor, which frees every lock the execution took. */
+	mm->mapping.i_pages.xa_lock.name = "i_pages";
 	pthread_mutex_init(&mm->zone.lock, NULL);
 	mm_reset(mm);
 }
@@ -44,6 +47,7 @@ void mm_reset(struct mm *mm)
 	pthread_mutex_unlock(&mm->zone.lock);
 	for (unsigned int s = 0; s < mm->nslots; s++)
 		__atomic_store_n(&mm->mapping.i_pages.xa_slot[s], NULL, __ATOMIC_RELAXED);
+
 	__atomic_store_n(&mm->clock, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&mm->tag.pages, 0, __ATOMIC_RELAXED);
 	store(&mm->bug, MM_BUG_NONE);
@@ -51,13 +55,15 @@ void mm_reset(struct mm *mm)
 }
 
 /* Only the first bug counts: later ones are its consequences. */
-void mm_bug(struct mm *mm, enum mm_bug bug, const struct page *page)
+bool mm_bug(struct mm *mm, enum mm_bug bug, const struct page *page)
 {
 	int none = MM_BUG_NONE;
 
-	if (__atomic_compare_exchange_n(&mm->bug, &none, bug, false, __ATOMIC_RELAXED,
-					__ATOMIC_RELAXED))
-		store(&mm->bug_pfn, pfn_of(mm, page));
+	if (!__atomic_compare_exchange_n(&mm->bug, &none, bug, false, __ATOMIC_RELAXED,
+					 __ATOMIC_RELAXED))
+		return false;
+	store(&mm->bug_pfn, pfn_of(mm, page));
+	return true;
 }
 
 int mm_first_bug(struct mm *mm, int *pfn)

@@ -63,6 +63,7 @@ enum mm_bug {
 	MM_BUG_LOOKUP_STALE,       /* a lookup returned a page its slot no longer holds */
 	MM_BUG_BUG,                /* BUG_ON or VM_BUG_ON_PAGE fired */
 	MM_BUG_UNREFERENCED,       /* --refs: a page touched by a cpu holding no reference to it */
+	MM_BUG_DEADLOCK,           /* a lock taken by its holder; free-running: a wait that cannot end */
 };
 
 struct mm {
@@ -74,7 +75,7 @@ struct mm {
 	struct alloc_tag tag;         /* every allocation's tag */
 	unsigned long clock;          /* blocks freed so far: page->freed_at */
 	int bug, bug_pfn;             /* first enum mm_bug found, relaxed atomics */
-	char bug_what[120];           /* MM_BUG_BUG, MM_BUG_UNREFERENCED: what, where */
+	char bug_what[160];           /* MM_BUG_BUG, MM_BUG_UNREFERENCED, MM_BUG_DEADLOCK: what, where */
 	struct page pages[MM_MAX_PAGES];
 };
 
@@ -121,7 +122,8 @@ static inline unsigned int page_compound_order(const struct page *page)
 /* mm.c */
 void mm_init(struct mm *mm, unsigned int npages, unsigned int nslots);
 void mm_reset(struct mm *mm);
-void mm_bug(struct mm *mm, enum mm_bug bug, const struct page *page);
+/* True when it is the first bug: its bug_what is the caller's to write. */
+bool mm_bug(struct mm *mm, enum mm_bug bug, const struct page *page);
 int mm_first_bug(struct mm *mm, int *pfn);
 
 /* page_alloc.c: the buddy, under zone->lock.  buddy_free reports what it

@@ -62,6 +62,13 @@ static void format_step(const struct trace_step *t, char *buf, int len)
 	case STEP_HEAD:
 		n = cat(buf, len, n, "%s(p%d): %s", fn, t->page, t->yes ? "yes" : "no");
 		break;
+	case STEP_LOCK: /* taken, or an attempt that found it held (rule 7) */
+		n = cat(buf, len, n, "%s(%s)", fn, t->lock ? t->lock : "?");
+		if (!t->yes)
+			n = cat(buf, len, n, ": held by cpu %d", t->waited);
+		else if (t->waited >= 0)
+			n = cat(buf, len, n, ", waited for cpu %d", t->waited);
+		break;
 	default:
 		n = t->page < 0 ? cat(buf, len, n, "%s", fn) : cat(buf, len, n, "%s(p%d)", fn, t->page);
 		if (t->kind == STEP_READ && t->page >= 0)
@@ -75,6 +82,9 @@ static void format_step(const struct trace_step *t, char *buf, int len)
 		n = cat(buf, len, n, ", frees ");
 		n = pages(buf, len, n, t->free_lo, t->free_hi);
 	}
+	/* A page-cache writer that waited for the mapping's lock. */
+	if (t->kind != STEP_LOCK && t->waited >= 0 && t->lock)
+		n = cat(buf, len, n, ", waited for %s held by cpu %d", t->lock, t->waited);
 }
 
 void report_verdict_words(char *buf, size_t len, const struct verdict *v)

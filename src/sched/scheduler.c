@@ -39,7 +39,7 @@ static struct pool {
 	uint32_t published[SCHED_MAX_CPUS]; /* release by each cpu as it lets go */
 	const struct sched_plan *plan;
 	/* The execution's state, relaxed atomics. */
-	int steps, preemptions, bounded, current;
+	int steps, preemptions, bounded, deadlock, current;
 	uint32_t alive, ran;
 } pool = { .once = PTHREAD_ONCE_INIT, .pinned_cpu = -1 };
 
@@ -115,10 +115,16 @@ int sched_pinned_cpu(void)
 	return pool.pinned_cpu;
 }
 
-/* The strategy's next cpu after cur; -1 when none is left. */
-static int pick_next(const struct sched_plan *plan, uint32_t alive, int cur, int steps)
+/* The alive cpus that are not blocked. */
+static uint32_t runnable_of(const struct sched_plan *plan, uint32_t alive)
 {
-	return alive ? plan->strategy->next_cpu(plan->strategy, alive, cur, steps) : -1;
+	return plan->blocked ? alive & ~plan->blocked(plan->ctx) : alive;
+}
+
+/* The strategy's next cpu after cur; -1 when none is runnable. */
+static int pick_next(const struct sched_plan *plan, uint32_t runnable, int cur, int steps)
+{
+	return runnable ? plan->strategy->next_cpu(plan->strategy, runnable, cur, steps) : -1;
 }
 
 /* The baton is ours: this execution's, or a newer one's. */
@@ -137,7 +143,7 @@ static bool still_ours(int k)
 static bool free_step_end(const struct sched_plan *plan, int k, enum sched_status st, bool took_step)
 {
 	int steps = __atomic_add_fetch(&pool.steps, took_step, RELAXED);
-	uint32_t alive = __atomic_load_n(&pool.alive, RELAXED);
+	uint32_t runnable = runnable_of(plan, __atomic_load_n(&pool.alive, RELAXED)) | 1u << k;
 
 	if (st != SCHED_MORE)
 		return false;
@@ -145,7 +151,7 @@ static bool free_step_end(const struct sched_plan *plan, int k, enum sched_statu
 		__atomic_store_n(&pool.bounded, 1, RELAXED);
 		return false;
 	}
-	if (pick_next(plan, alive, k, steps) != k)
+	if (pick_next(plan, runnable, k, steps) != k)
 		sched_yield();
 	return true;
 }
@@ -154,7 +160,7 @@ bool sched_step_end(int k, enum sched_status st, bool took_step)
 {
 	const struct sched_plan *plan = pool.plan;
 	int steps;
-	uint32_t alive;
+	uint32_t alive, runnable;
 	int next;
 
 	if (plan->strategy->free_running)
@@ -164,17 +170,21 @@ bool sched_step_end(int k, enum sched_status st, bool took_step)
 	if (st != SCHED_MORE)
 		__atomic_fetch_and(&pool.alive, ~(1u << k), RELAXED);
 	alive = __atomic_load_n(&pool.alive, RELAXED);
+	runnable = st == SCHED_STOP ? 0 : runnable_of(plan, alive);
 	if (st == SCHED_STOP) {
 		next = -1;
 	} else if (steps >= plan->max_steps && alive) {
 		__atomic_store_n(&pool.bounded, 1, RELAXED);
 		next = -1;
 	} else {
-		next = pick_next(plan, alive, k, steps);
+		next = pick_next(plan, runnable, k, steps);
+		if (next < 0 && alive)
+			__atomic_store_n(&pool.deadlock, 1, RELAXED);
 	}
 	if (next == k)
 		return true;
-	if (next >= 0 && alive >> k & 1)
+	/* Away from a blocked cpu the switch is forced: no preemption. */
+	if (next >= 0 && runnable >> k & 1)
 		__atomic_fetch_add(&pool.preemptions, 1, RELAXED);
 	/* Past this store the caller may read what cpu k wrote; nothing of
 	 * the execution is touched after it until the baton comes back. */
@@ -310,6 +320,7 @@ void sched_run(const struct sched_plan *plan, struct sched_result *result)
 	__atomic_store_n(&pool.steps, 0, RELAXED);
 	__atomic_store_n(&pool.preemptions, 0, RELAXED);
 	__atomic_store_n(&pool.bounded, 0, RELAXED);
+	__atomic_store_n(&pool.deadlock, 0, RELAXED);
 	__atomic_store_n(&pool.alive, plan->cpus, RELAXED);
 	__atomic_store_n(&pool.ran, 0, RELAXED);
 	gen = __atomic_load_n(&pool.gen, RELAXED) + 1;
@@ -320,7 +331,7 @@ void sched_run(const struct sched_plan *plan, struct sched_result *result)
 			if (plan->cpus >> k & 1)
 				baton_give(&pool.go[k]);
 		wait_done(plan);
-	} else if ((first = pick_next(plan, plan->cpus, -1, 0)) >= 0) {
+	} else if ((first = pick_next(plan, runnable_of(plan, plan->cpus), -1, 0)) >= 0) {
 		baton_give(&pool.baton[first]);
 		wait_done(plan);
 	}
@@ -331,4 +342,5 @@ void sched_run(const struct sched_plan *plan, struct sched_result *result)
 	result->steps = __atomic_load_n(&pool.steps, RELAXED);
 	result->preemptions = __atomic_load_n(&pool.preemptions, RELAXED);
 	result->bounded = __atomic_load_n(&pool.bounded, RELAXED);
+	result->deadlock = __atomic_load_n(&pool.deadlock, RELAXED);
 }

@@ -20,8 +20,12 @@
  * naming it the cpu goes on; else it hands the baton straight to the next
  * cpu (one futex handoff, no round trip through the caller) and waits
  * there, on its own stack, for its turn.  The cpu that ends the execution
- * wakes the caller.  A preemption is a switch away from a cpu that still
- * has steps.  An execution that ends early (a violation, the step bound)
+ * wakes the caller.  A cpu may be blocked at its point (the plan's blocked
+ * callback: it waits for something another cpu holds, a lock): it is not
+ * runnable, the strategy is asked with alive & ~blocked only.  A
+ * preemption is a switch away from a runnable cpu: a switch away from a
+ * blocked one is forced.  No runnable cpu while some are alive ends the
+ * execution: result.deadlock.  An execution that ends early (a violation, the step bound)
  * leaves cpus waiting in the middle of their programs: they learn it when
  * next woken, by a newer execution, and leave (sched_step_end false).
  *
@@ -78,6 +82,9 @@ struct sched_plan {
 	struct sched_strategy *strategy;
 	int max_steps; /* more steps than this: stopped, result.bounded */
 	void (*run)(void *ctx, int cpu); /* the cpu's program, on its thread */
+	/* The cpus (bit c) blocked at their points, asked at every step's
+	 * end on the stepping cpu's thread; NULL: none ever is. */
+	uint32_t (*blocked)(void *ctx);
 	/* The cpu ran a second without reaching a point; must not return. */
 	void (*hang)(void *ctx, int cpu);
 	void *ctx;
@@ -87,6 +94,7 @@ struct sched_result {
 	int steps;
 	int preemptions; /* serialized runs only */
 	bool bounded;    /* cpus still had steps when max_steps ran out */
+	bool deadlock;   /* cpus still had steps, every one of them blocked */
 };
 
 void sched_run(const struct sched_plan *plan, struct sched_result *result);

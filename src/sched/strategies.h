@@ -34,7 +34,8 @@ static inline uint64_t sched_seed(uint64_t seed)
 }
 
 /* replay.c: the schedule's entries in order, each naming the cpu of the
- * next step; an entry naming a finished cpu is skipped; past the end the
+ * next step; an entry naming a cpu that is not runnable (finished, or
+ * blocked at a lock) is skipped; past the end the
  * lowest runnable cpu steps, each to completion (the tail rule). */
 struct replay_strategy {
 	struct sched_strategy s;

@@ -226,13 +226,13 @@ TEST(dfs_extends_a_prefix)
 {
 	static struct program prog;
 	static const int want[] = { 2, 4, 6, 6 };
-	uint8_t log[EXEC_MAX_STEPS];
+	uint8_t log[EXEC_MAX_STEPS], spun[EXEC_MAX_STEPS];
 	struct dfs_strategy d;
 
 	if (!parse(&prog, two))
 		return;
 	nchoices = 0;
-	dfs_start(&d, (const uint8_t[]){ 1 }, 1, log, note_choice, NULL);
+	dfs_start(&d, (const uint8_t[]){ 1 }, 1, log, spun, note_choice, NULL);
 	exec_run_strategy(x, &prog, variants[VARIANT_V5_9], &d.s);
 	CHECK_STREQ(taken(), "1 1 0 0");
 	CHECK(log[0] == 3 && log[1] == 3 && log[2] == 1 && log[3] == 1, "runnable %d %d %d %d", log[0], log[1],

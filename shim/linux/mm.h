@@ -31,6 +31,12 @@
 #define __folio_put(folio) pr_free_block(&(folio)->page, pr_compound_order(&(folio)->page))
 #define __put_page(page) pr_free_block(page, pr_compound_order(page))
 
+/* What the caller's reference pins (rule 4): no point.  The page cache
+ * of the model holds order-0 pages without buffers. */
+#define page_index(page) __atomic_load_n(&(page)->index, __ATOMIC_RELAXED)
+#define thp_nr_pages(page) (1 << compound_order(page))
+#define page_has_private(page) ((void)(page), 0)
+
 #define page_to_pfn(page) pr_page_to_pfn(page)
 unsigned long pr_page_to_pfn(const struct page *page);
 

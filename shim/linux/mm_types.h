@@ -19,7 +19,8 @@
 	unsigned long compound_head; /* bit 0 set: a tail page of that head */ \
 	atomic_t _refcount;                                                    \
 	unsigned int order;          /* PG_buddy: free order; PG_head: compound order */ \
-	unsigned long freed_at;      /* the model's clock when last freed */
+	unsigned long freed_at;      /* the model's clock when last freed */ \
+	pgoff_t index;               /* the slot it was last stored in (page_index), relaxed */
 
 struct page {
 	PR_PAGE_FIELDS

@@ -26,6 +26,10 @@
 		(void)(flags);                                                 \
 		pr_spin_unlock(lock, __FILE__, __LINE__);                      \
 	} while (0)
+/* Interrupts stay on: nothing in the model interrupts a cpu. */
+#define local_irq_disable() ((void)0)
+#define local_irq_enable() ((void)0)
+
 #define spin_trylock(lock) pr_spin_trylock(lock, PR_SITE("spin_trylock", STEP_LOCK))
 
 /* Both BUG when the calling cpu does not hold the lock. */

@@ -15,6 +15,9 @@ struct xa_state {
 
 #define xas_load(xas) pr_xas_load(xas, PR_SITE("xas_load", STEP_LOAD))
 #define xas_reload(xas) pr_xas_load(xas, PR_SITE("xas_reload", STEP_RECHECK))
+/* Replace the slot's entry, one point; the old entry is returned.  The
+ * cache takes the caller's reference on the new one. */
+#define xas_store(xas, entry) pr_xas_store(xas, entry, PR_SITE("xas_store", STEP_LINK))
 #define xas_reset(xas) ((void)(xas))
 /* One level, no internal nodes: there is never a retry entry. */
 #define xas_retry(xas, entry) ((void)(xas), (void)(entry), false)
@@ -25,6 +28,8 @@ struct xa_state {
 #define xa_unlock(xa) spin_unlock(&(xa)->xa_lock)
 #define xa_lock_irq(xa) spin_lock_irq(&(xa)->xa_lock)
 #define xa_unlock_irq(xa) spin_unlock_irq(&(xa)->xa_lock)
+#define xas_lock(xas) spin_lock(&(xas)->xa->xa_lock)
+#define xas_unlock(xas) spin_unlock(&(xas)->xa->xa_lock)
 #define xas_lock_irq(xas) spin_lock_irq(&(xas)->xa->xa_lock)
 #define xas_unlock_irq(xas) spin_unlock_irq(&(xas)->xa->xa_lock)
 

@@ -148,6 +148,7 @@ void pr_tag_sub_tag(struct alloc_tag *tag, unsigned int nr);
 
 /* The page cache's slots. */
 void *pr_xas_load(struct xa_state *xas, const struct pr_site *site);
+void *pr_xas_store(struct xa_state *xas, void *entry, const struct pr_site *site);
 
 /* BUG_ON and VM_BUG_ON_PAGE: the execution ends here with a verdict. */
 void pr_bug(const char *what, const struct page *page, const char *file, int line)

@@ -54,7 +54,8 @@ struct pr_op {
 #define PR_OPS_SECTION PR_OP_STR(PR_OP_CAT(pr_ops_, PR_VARIANT_ID))
 
 #define PR_OP_DECL(fn, call_args, ...)                                          \
-	static void pr_op_call_##fn(struct address_space *m, const unsigned long *v) \
+	static void __attribute__((no_instrument_function))                    \
+	pr_op_call_##fn(struct address_space *m, const unsigned long *v)       \
 	{                                                                      \
 		(void)v;                                                       \
 		(void)fn call_args;                                            \

@@ -213,7 +213,9 @@ static bool read_functions(const char *so, const char *path, uintptr_t base)
 
 				if (type == STT_FILE)
 					in_file = !strcmp(names + sym[i].st_name, file);
+				/* PAGERACE_OP's thunks are pagerace's, not the file's. */
 				if (type != STT_FUNC || sym[i].st_shndx == SHN_UNDEF || !sym[i].st_size ||
+				    !strncmp(names + sym[i].st_name, "pr_op_call_", 11) ||
 				    !(bind == STB_GLOBAL || (bind == STB_LOCAL && in_file)) ||
 				    nfunctions == MAX_FUNCTIONS)
 					continue;

@@ -40,6 +40,7 @@ struct search {
 	struct program run;            /* prog with the prefix as its schedule */
 	struct dfs_strategy strategy;
 	uint8_t runnable[EXEC_MAX_STEPS]; /* of the last run: the cpus runnable at each step (none blocked) */
+	uint8_t spun[EXEC_MAX_STEPS];     /* of the last run: whether the step before each spun */
 	uint64_t hash[EXEC_MAX_STEPS]; /* of the last run: the state at each step's choice */
 	struct seen seen;
 	time_t last_progress;
@@ -177,19 +178,32 @@ static bool out_of_budget(struct search *s)
 	return s->r->cut;
 }
 
+/* Does cpu d taking a step after prev's spend a preemption?  Away from a
+ * cpu that could not go on (done, blocked) it is forced; away from one
+ * whose step spun it is free, and going on with it is the preemption,
+ * while another cpu is runnable (sched/scheduler.h, SCHED_SPIN). */
+static bool preempts(int prev, int d, uint8_t runnable, bool spun)
+{
+	if (prev < 0)
+		return false;
+	if (spun)
+		return d == prev && runnable & ~(1u << prev);
+	return d != prev && runnable >> prev & 1;
+}
+
 /* Run the first len choices of s->run.schedule, then branch. */
 static void dfs(struct search *s, int len)
 {
 	struct exec *x = s->x;
 	int n, K = s->o->max_preemptions;
-	uint8_t *cpu, *runnable;
+	uint8_t *cpu, *runnable, *spun;
 	uint64_t *hash;
 	int *spent;
 
 	if (out_of_budget(s))
 		return;
 	s->run.nschedule = (uint16_t)len;
-	dfs_start(&s->strategy, s->run.schedule, len, s->runnable, hash_at_choice, s);
+	dfs_start(&s->strategy, s->run.schedule, len, s->runnable, s->spun, hash_at_choice, s);
 	x->observing = true;
 	exec_run_strategy(x, &s->run, s->o->variant, &s->strategy.s);
 	x->observing = false;
@@ -201,8 +215,10 @@ static void dfs(struct search *s, int len)
 			s->r->best_kind = x->verdict.kind;
 			s->r->best_preemptions = x->sched.preemptions;
 			s->r->best = s->run;
-			s->r->best.nschedule = (uint16_t)x->nsteps;
-			for (int i = 0; i < x->nsteps; i++)
+			/* A stuck run has more steps than a schedule holds: its
+			 * tail is the tail rule's, which spins on as it did. */
+			s->r->best.nschedule = (uint16_t)(x->nsteps < PR_MAX_SCHEDULE ? x->nsteps : PR_MAX_SCHEDULE);
+			for (int i = 0; i < s->r->best.nschedule; i++)
 				s->r->best.schedule[i] = x->trace[i].cpu;
 		}
 	}
@@ -213,16 +229,18 @@ static void dfs(struct search *s, int len)
 	n = x->nsteps < PR_MAX_SCHEDULE ? x->nsteps : PR_MAX_SCHEDULE;
 	cpu = malloc((size_t)n + 1);
 	runnable = malloc((size_t)n + 1);
+	spun = malloc((size_t)n + 1);
 	hash = malloc(((size_t)n + 1) * sizeof(*hash));
 	spent = malloc(((size_t)n + 1) * sizeof(*spent));
-	if (!cpu || !runnable || !hash || !spent)
+	if (!cpu || !runnable || !spun || !hash || !spent)
 		abort();
 	spent[0] = 0;
 	for (int i = 0; i < n; i++) {
 		cpu[i] = x->trace[i].cpu;
 		runnable[i] = s->runnable[i];
+		spun[i] = s->spun[i];
 		hash[i] = s->hash[i];
-		spent[i + 1] = spent[i] + (i > 0 && cpu[i] != cpu[i - 1] && runnable[i] >> cpu[i - 1] & 1);
+		spent[i + 1] = spent[i] + preempts(i ? cpu[i - 1] : -1, cpu[i], runnable[i], spun[i]);
 	}
 	for (int i = len; i < n && !out_of_budget(s); i++) {
 		int prev = i ? cpu[i - 1] : -1;
@@ -233,9 +251,7 @@ static void dfs(struct search *s, int len)
 			break; /* this state's futures, this run's rest among them */
 		}
 		for (int d = 0; d < PR_MAX_CPUS; d++) {
-			bool preempts = prev >= 0 && runnable[i] >> prev & 1 && d != prev;
-
-			if (d == cpu[i] || !(runnable[i] >> d & 1) || spent[i] + preempts > K)
+			if (d == cpu[i] || !(runnable[i] >> d & 1) || spent[i] + preempts(prev, d, runnable[i], spun[i]) > K)
 				continue;
 			memcpy(s->run.schedule, cpu, (size_t)i);
 			s->run.schedule[i] = (uint8_t)d;
@@ -244,6 +260,7 @@ static void dfs(struct search *s, int len)
 	}
 	free(cpu);
 	free(runnable);
+	free(spun);
 	free(hash);
 	free(spent);
 }

@@ -81,6 +81,9 @@ static bool close_step(struct cpu_state *cs, enum sched_status st)
 	if (x->free_running ? mm_first_bug(&x->mm, &pfn) != MM_BUG_NONE
 			    : took && !check_step(&x->mm, &x->verdict, n, t->free_lo >= 0 || t->kind == STEP_ALLOC))
 		st = SCHED_STOP;
+	if (st == SCHED_MORE && cs->spins)
+		st = SCHED_SPIN;
+	cs->spins = false;
 	cs->step = NULL;
 	if (x->observing)
 		publish_observed(cs);
@@ -247,8 +250,10 @@ static uint8_t prepare(struct exec *x, const struct program *prog, const struct 
 	for (unsigned int s = 0; s < MM_MAX_SLOTS; s++) {
 		struct page *page = NULL;
 
-		if (prog->cache >> s & 1 && (page = buddy_alloc(mm, 0, false)))
+		if (prog->cache >> s & 1 && (page = buddy_alloc(mm, 0, false))) {
+			__atomic_store_n(&page->index, s, __ATOMIC_RELAXED);
 			__atomic_store_n(&mm->mapping.i_pages.xa_slot[s], page, __ATOMIC_RELAXED);
+		}
 		x->cache_pfn[s] = pfn_of(mm, page);
 	}
 	for (int c = 0; c < PR_MAX_CPUS; c++) {

@@ -55,6 +55,7 @@ struct cpu_state {
 	struct trace_step *step; /* the open step, NULL before the first point */
 	bool claims_ref;         /* ref and put: the op holds a reference */
 	bool in_put_page;        /* inside the variant's put_page */
+	bool spins;              /* its step's get failed on a frozen count (SCHED_SPIN) */
 	int last_load;           /* the page its last xas_load saw, for the recheck */
 	unsigned long op_clock;  /* pr_mm->clock when the op began */
 	unsigned long slot_clock; /* pr_mm->clock at its last read of a slot */

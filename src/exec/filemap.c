@@ -1,6 +1,6 @@
 /* filemap.c: the page cache: slots read without locks, the protocol that
  * makes such a read safe, and its writers.
- * Entry points: pr_xas_load (xas_load, xas_reload), page_cache_delete,
+ * Entry points: pr_xas_load (xas_load, xas_reload), pr_xas_store, page_cache_delete,
  * page_cache_insert.
  *
  * The lockless lookup protocol (find_get_page since 2.6.27, find_get_entry,
@@ -89,6 +89,8 @@ bool page_cache_insert(struct address_space *mapping, pgoff_t index, struct page
 	linked = __atomic_compare_exchange_n(&xa->xa_slot[index], &empty, page, false, __ATOMIC_RELEASE,
 					     __ATOMIC_RELAXED);
 	exec_unlock(&xa->xa_lock, __FILE__, __LINE__);
+	if (linked) /* page_index; the model's readers hold a reference or recheck */
+		__atomic_store_n(&page->index, index, __ATOMIC_RELAXED);
 	refs_add(page, -1, NULL); /* to the cache, or the busy slot's put */
 	if ((t = current_step())) {
 		t->slot = (int16_t)index;
@@ -107,3 +109,29 @@ bool page_cache_insert(struct address_space *mapping, pgoff_t index, struct page
 	return linked;
 }
 
+/* xas_store: the slot's entry replaced, one point (the language's link
+ * step), by a caller that holds the mapping's lock (migration moving the
+ * slot to its new page).  The cache takes the caller's reference on the
+ * new entry; the old entry's reference was the caller's to settle (the
+ * freeze and unfreeze of migrate_page_move_mapping). */
+void *pr_xas_store(struct xa_state *xas, void *entry, const struct pr_site *site)
+{
+	struct xarray *xa = xas->xa;
+	struct trace_step *t;
+	void *old;
+
+	if (xas->xa_index >= xa->xa_size)
+		return NULL;
+	pr_point(site, &xa->xa_slot[xas->xa_index]);
+	if (entry)
+		__atomic_store_n(&((struct page *)entry)->index, xas->xa_index, __ATOMIC_RELAXED);
+	old = __atomic_exchange_n(&xa->xa_slot[xas->xa_index], entry, __ATOMIC_ACQ_REL);
+	refs_add(entry, -1, NULL);
+	if ((t = current_step())) {
+		t->slot = (int16_t)xas->xa_index;
+		t->page = (int16_t)pfn_of(pr_mm, entry);
+		t->yes = true;
+	}
+	pr_observe(&old, sizeof(old));
+	return old;
+}

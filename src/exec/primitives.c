@@ -176,6 +176,10 @@ int pr_atomic(atomic_t *v, enum pr_atomic_op op, int a, int b, const struct pr_s
 			t->yes = old != b;
 			t->ref_old = (int16_t)old; /* what a failed get saw */
 		}
+		/* A get that fails on a page in use whose count is 0 met a
+		 * freeze: its caller retries until the freezer unfreezes. */
+		if (page && pr_self && old == b && !b && !page_is_free(pr_mm, page))
+			pr_self->spins = true;
 		break;
 	case PR_CMPXCHG:
 		old = a;

@@ -16,17 +16,21 @@ static int dfs_next(struct sched_strategy *s, uint32_t runnable, int cur, int st
 	int next = replay_follow(&d->prefix, runnable);
 
 	SCHED_SET(d->runnable_log[step], (uint8_t)runnable);
+	SCHED_SET(d->spun_log[step], (uint8_t)SCHED_GET(s->spun));
 	if (d->at_choice)
 		d->at_choice(d->ctx, step);
-	if (next < 0)
-		next = cur >= 0 && runnable >> cur & 1 ? cur : __builtin_ctz(runnable);
+	if (next < 0) {
+		uint32_t pick = sched_unspun(s, runnable, cur);
+
+		next = cur >= 0 && pick >> cur & 1 ? cur : __builtin_ctz(pick);
+	}
 	return next;
 }
 
 void dfs_start(struct dfs_strategy *d, const uint8_t *prefix, int len, uint8_t *runnable_log,
-	       void (*at_choice)(void *ctx, int step), void *ctx)
+	       uint8_t *spun_log, void (*at_choice)(void *ctx, int step), void *ctx)
 {
-	*d = (struct dfs_strategy){ .s.next_cpu = dfs_next, .runnable_log = runnable_log,
+	*d = (struct dfs_strategy){ .s.next_cpu = dfs_next, .runnable_log = runnable_log, .spun_log = spun_log,
 				    .at_choice = at_choice, .ctx = ctx };
 	replay_init(&d->prefix, prefix, len);
 }

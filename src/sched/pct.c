@@ -29,6 +29,9 @@ static int pct_next(struct sched_strategy *s, uint32_t runnable, int cur, int st
 	for (int i = 0; i < p->depth - 1 && cur >= 0; i++)
 		if (p->change[i] == step - 1)
 			SCHED_SET(p->prio[cur], i);
+	/* A spinning cpu waits for the others: below every priority. */
+	if (cur >= 0 && SCHED_GET(s->spun))
+		SCHED_SET(p->prio[cur], -step - 1);
 	for (int c = 0; c < SCHED_MAX_CPUS; c++)
 		if (runnable >> c & 1 && (run < 0 || SCHED_GET(p->prio[c]) > SCHED_GET(p->prio[run])))
 			run = c;

@@ -22,7 +22,7 @@ static int replay_next(struct sched_strategy *s, uint32_t runnable, int cur, int
 {
 	int next = replay_follow((struct replay_strategy *)s, runnable);
 
-	return next >= 0 ? next : __builtin_ctz(runnable);
+	return next >= 0 ? next : __builtin_ctz(sched_unspun(s, runnable, cur));
 }
 
 void replay_init(struct replay_strategy *r, const uint8_t *schedule, int len)

@@ -145,7 +145,7 @@ static bool free_step_end(const struct sched_plan *plan, int k, enum sched_statu
 	int steps = __atomic_add_fetch(&pool.steps, took_step, RELAXED);
 	uint32_t runnable = runnable_of(plan, __atomic_load_n(&pool.alive, RELAXED)) | 1u << k;
 
-	if (st != SCHED_MORE)
+	if (st != SCHED_MORE && st != SCHED_SPIN)
 		return false;
 	if (steps >= plan->max_steps) {
 		__atomic_store_n(&pool.bounded, 1, RELAXED);
@@ -161,13 +161,15 @@ bool sched_step_end(int k, enum sched_status st, bool took_step)
 	const struct sched_plan *plan = pool.plan;
 	int steps;
 	uint32_t alive, runnable;
+	bool more;
 	int next;
 
 	if (plan->strategy->free_running)
 		return free_step_end(plan, k, st, took_step);
+	more = st == SCHED_MORE || st == SCHED_SPIN;
 	steps = __atomic_load_n(&pool.steps, RELAXED) + took_step;
 	__atomic_store_n(&pool.steps, steps, RELAXED);
-	if (st != SCHED_MORE)
+	if (!more)
 		__atomic_fetch_and(&pool.alive, ~(1u << k), RELAXED);
 	alive = __atomic_load_n(&pool.alive, RELAXED);
 	runnable = st == SCHED_STOP ? 0 : runnable_of(plan, alive);
@@ -177,20 +179,22 @@ bool sched_step_end(int k, enum sched_status st, bool took_step)
 		__atomic_store_n(&pool.bounded, 1, RELAXED);
 		next = -1;
 	} else {
+		SCHED_SET(plan->strategy->spun, st == SCHED_SPIN);
 		next = pick_next(plan, runnable, k, steps);
 		if (next < 0 && alive)
 			__atomic_store_n(&pool.deadlock, 1, RELAXED);
 	}
+	/* Away from a blocked cpu the switch is forced: no preemption; away
+	 * from a spinning one it is free, and going on with it is one. */
+	if (st == SCHED_SPIN ? next == k && runnable & ~(1u << k) : next >= 0 && next != k && runnable >> k & 1)
+		__atomic_fetch_add(&pool.preemptions, 1, RELAXED);
 	if (next == k)
 		return true;
-	/* Away from a blocked cpu the switch is forced: no preemption. */
-	if (next >= 0 && runnable >> k & 1)
-		__atomic_fetch_add(&pool.preemptions, 1, RELAXED);
 	/* Past this store the caller may read what cpu k wrote; nothing of
 	 * the execution is touched after it until the baton comes back. */
 	__atomic_store_n(&pool.published[k], my_gen, __ATOMIC_RELEASE);
 	baton_give(next >= 0 ? &pool.baton[next] : &pool.done);
-	if (st != SCHED_MORE)
+	if (!more)
 		return false;
 	baton_take(&pool.baton[k]);
 	return still_ours(k);
@@ -319,6 +323,7 @@ void sched_run(const struct sched_plan *plan, struct sched_result *result)
 	pool.plan = plan;
 	__atomic_store_n(&pool.steps, 0, RELAXED);
 	__atomic_store_n(&pool.preemptions, 0, RELAXED);
+	SCHED_SET(plan->strategy->spun, 0);
 	__atomic_store_n(&pool.bounded, 0, RELAXED);
 	__atomic_store_n(&pool.deadlock, 0, RELAXED);
 	__atomic_store_n(&pool.alive, plan->cpus, RELAXED);

@@ -65,6 +65,12 @@
 
 enum sched_status {
 	SCHED_MORE, /* the cpu is at a point: it has another step */
+	/* As SCHED_MORE, but its step spun: it cannot get on until another
+	 * cpu steps (its get failed on a frozen count, and it retries).  A
+	 * switch away is free; going on with it is the preemption, while
+	 * another cpu is runnable, as CHESS counts a yield.  So a bound on
+	 * preemptions bounds the spinning too. */
+	SCHED_SPIN,
 	SCHED_DONE, /* that was the cpu's last step */
 	SCHED_STOP, /* end the execution now (a violation was found) */
 };
@@ -74,6 +80,9 @@ struct sched_strategy {
 	 * has steps).  cur: the cpu that took the step before, -1 at the
 	 * start; it may have finished. */
 	int (*next_cpu)(struct sched_strategy *s, uint32_t runnable, int cur, int step);
+	/* cur's step spun (SCHED_SPIN): set by the scheduler before it asks,
+	 * SCHED_GET/SET.  A strategy's own default then moves on from cur. */
+	int spun;
 	bool free_running; /* every cpu at once; see above */
 };
 

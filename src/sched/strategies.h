@@ -33,6 +33,16 @@ static inline uint64_t sched_seed(uint64_t seed)
 	return z ? z : 0x9e3779b97f4a7c15ull;
 }
 
+/* The cpus a strategy's own default picks from: runnable, less cur when
+ * its step spun (s->spun) and another can step, so that a spin waits for
+ * its freezer (dfs's "cur goes on" and replay's tail rule). */
+static inline uint32_t sched_unspun(const struct sched_strategy *s, uint32_t runnable, int cur)
+{
+	uint32_t others = cur >= 0 ? runnable & ~(1u << cur) : runnable;
+
+	return SCHED_GET(s->spun) && others ? others : runnable;
+}
+
 /* replay.c: the schedule's entries in order, each naming the cpu of the
  * next step; an entry naming a cpu that is not runnable (finished, or
  * blocked at a lock) is skipped; past the end the
@@ -88,12 +98,13 @@ struct dfs_strategy {
 	struct sched_strategy s;
 	struct replay_strategy prefix;
 	uint8_t *runnable_log; /* [i]: the runnable cpus when step i was chosen */
+	uint8_t *spun_log;     /* [i]: whether the step before i spun (SCHED_SPIN) */
 	void (*at_choice)(void *ctx, int step);
 	void *ctx;
 };
 
 void dfs_start(struct dfs_strategy *d, const uint8_t *prefix, int len, uint8_t *runnable_log,
-	       void (*at_choice)(void *ctx, int step), void *ctx);
+	       uint8_t *spun_log, void (*at_choice)(void *ctx, int step), void *ctx);
 
 /* chaos.c: free-running stress: every cpu at once; with delays, rr's
  * chaos mode in small: now and then a cpu gives up its processor or spins

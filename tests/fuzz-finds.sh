@@ -3,8 +3,9 @@
 # each buggy built-in variant's bug (scripts/variants.sh list buggy: 5.9's
 # leak, 5.10's double free) and 51ff4d7486f0's use-after-free (a variant
 # file, pasted from the kernel), each minimized into a story with the
-# verdict its file expects; and finds nothing in the correct kernels (6.2)
-# or in 0ae0227fa31d, the codetag fix.  Time to a crash from nothing has a long tail (5.10's ran from 1.6 s
+# verdict its file expects, and the broken freeze of page migration (an op
+# the file adds); and finds nothing in the correct kernels (6.2), in
+# 0ae0227fa31d, the codetag fix, or in migration's real freeze.  Time to a crash from nothing has a long tail (5.10's ran from 1.6 s
 # to 42 s over five seeds), so a bug may take a second fresh run of 60 s;
 # the clean kernels get one run each.  Stories and crashes go to a temporary folder.  Ends with
 # "fuzz-finds: N passed, N failed".
@@ -47,8 +48,10 @@ finds() {
 
 for v in $(sh scripts/variants.sh list buggy); do finds VARIANT=$v "$(sh scripts/variants.sh expect "$v")"; done
 finds VARIANT_FILE=variants/examples/codetag-51ff4d7486f0.c use-after-free
+finds VARIANT_FILE=variants/examples/migrate-check-then-set.c refcount-underflow
 for v in $(sh scripts/variants.sh list correct); do finds VARIANT=$v none; done
 finds VARIANT_FILE=variants/examples/codetag-0ae0227fa31d.c none
+finds VARIANT_FILE=variants/examples/migrate-page-move-mapping-5.x.c none
 
 echo "fuzz-finds: $pass passed, $fail failed"
 [ $fail = 0 ]

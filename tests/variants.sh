@@ -57,6 +57,16 @@ expect 2 'both-lookups.c:1: defines both lookups' explore --variant-file $bad/bo
 expect 2 'missing.c: No such file' check-variant $bad/missing.c
 expect 2 'missing.c: No such file' replay --variant-file $bad/missing.c "$story"
 expect 2 'one variant only' replay --variant v5.9 --variant-file $ex/codetag-0ae0227fa31d.c "$story"
+# Ops a file adds (PAGERACE_OP): a bad declaration is the file's error at
+# its line; a program naming an op its variant lacks is the program's.
+expect 2 'op-builtin-name.c:9: op .lookup. is a built-in op.s name' check-variant $bad/op-builtin-name.c
+expect 2 'op-two-slots.c:9: op .swap_slots. takes two arguments of one kind' \
+	replay --variant-file $bad/op-two-slots.c "$story"
+expect 2 'op-wrong-type.c:8:[0-9]+: note: in expansion of macro .PAGERACE_OP.' check-variant $bad/op-wrong-type.c
+printf 'cache 0\n\ncpu 0: lookup 0; split 0\n' >"$tmp/split.prog"
+expect 2 "split.prog:3: unknown op 'split'$" replay --variant-file $ex/migrate-page-move-mapping-5.x.c "$tmp/split.prog"
+expect 2 "migration-racing-removal.prog:[0-9]+: unknown op 'migrate' \\(an op of a variant file.s own needs that file: --variant-file\\)" \
+	replay corpus/regressions/migration-racing-removal.prog
 # Code that compiles, and crashes, spins or BUGs when it runs: check-variant
 # runs its smoke program, which a correct kernel passes; running it names
 # the cpu, the op and the step.
@@ -133,6 +143,43 @@ for f in free-pages-5.10 free-pages-6.2 codetag-0ae0227fa31d find-get-entry-5.x 
 	expect 0 'verdict: ok$' replay --variant-file $ex/$f.c "$story"
 done
 expect 1 'verdict: double-free$' replay --variant-file $ex/free-pages-5.10.c "$cve"
+
+# The stories of variant files (their programs name an op a file adds):
+# each expect line replayed under its file; check-variant of another file
+# leaves them out, and runs each op a file adds alone.
+for s in corpus/regressions/*.prog; do
+	sed -n 's/^# expect: \([^ ]*\.c\) \(.*\)$/\1 \2/p' "$s" | while read -r f want; do
+		[ "$want" = ok ] && code=0 || code=1
+		echo "$code|verdict: $want\$|$f|$s"
+	done
+done >"$tmp/file-stories"
+[ -s "$tmp/file-stories" ] || { echo "FAIL $part: no story names a variant file"; fail=$((fail + 1)); }
+while IFS='|' read -r code pattern f s; do
+	expect "$code" "$pattern" replay --variant-file "$f" "$s"
+done <"$tmp/file-stories"
+expect 0 '^  op migrate alone: ok$' check-variant $ex/migrate-check-then-set.c
+expect 0 '^  piggin-2008-lookup-racing-migration.prog: refcount-underflow$' check-variant $ex/migrate-check-then-set.c
+expect 0 '^  migrate: static, an op of its own, entered [1-9][0-9]* times$' check-variant $ex/migrate-check-then-set.c
+expect 0 '^  wilcox-2021-two-cpus.prog: ok$' check-variant $ex/free-pages-6.2.c
+expect 0 '^  wilcox-2021-two-cpus.prog: ok$' check-variant $ex/migrate-page-move-mapping-5.x.c
+# Page migration's freeze: its broken twin loses a lookup's reference with
+# two preemptions (not one), under explore and in the smallest programs;
+# the freeze itself is clean.  The minimizer keeps the migration and drops
+# the rest.
+mig=corpus/regressions/piggin-2008-lookup-racing-migration.prog
+expect 1 'refcount-underflow' explore --variant-file $ex/migrate-check-then-set.c --preemptions 2 --out "$tmp" "$mig"
+expect 0 "$clean" explore --variant-file $ex/migrate-check-then-set.c --preemptions 1 --out "$tmp" "$mig"
+expect 0 "$clean" explore --variant-file $ex/migrate-page-move-mapping-5.x.c --preemptions 64 --out "$tmp" "$mig"
+expect 0 "$clean" explore --variant-file $ex/migrate-page-move-mapping-5.x.c --preemptions 64 --out "$tmp" \
+	corpus/regressions/migration-racing-removal.prog
+expect 1 'cpu 0: lookup 0; migrate 0' explore --all-programs --cpus 2 --ops 2 --preemptions 2 \
+	--variant-file $ex/migrate-check-then-set.c --out "$tmp"
+printf 'pages 16\nslots 2\ncache 0 1\ncpu 0: lookup 1; alloc 0 a; lookup 0; free a\ncpu 1: migrate 1; migrate 0; lookup 1\n' \
+	>"$tmp/noisy-migration.prog"
+expect 1 'ops_before=7 ops_after=2 ' hunt --seconds 10 --seed 1 --variant-file $ex/migrate-check-then-set.c \
+	--out "$tmp" "$tmp/noisy-migration.prog"
+expect 1 '^cpu 0: migrate 0$' hunt --seconds 10 --seed 1 --variant-file $ex/migrate-check-then-set.c \
+	--out "$tmp" "$tmp/noisy-migration.prog"
 
 # The bugs, each found with the fewest preemptions it needs, not with one
 # fewer.

@@ -96,6 +96,7 @@ static const char help[] =
 	"Ops (steps):  lookup S (load get recheck put)   get S h (load get recheck)\n"
 	"  remove S (unlink put)   add S (alloc link)   alloc O h [comp] (alloc)\n"
 	"  ref h (ref)   put h (put)   free h (v5.9: dec; v5.10: dec tails; v6.2: head dec)\n"
+	"  and the ops a --variant-file adds (PAGERACE_OP, docs/writing-a-variant.md)\n"
 	"A handle h is a lowercase letter, local to its cpu; an op on an empty handle\n"
 	"takes no step.  When the schedule runs out, the remaining cpus run in\n"
 	"ascending order, each to completion.\n"

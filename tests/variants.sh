@@ -166,6 +166,12 @@ expect 0 '^  wilcox-2021-two-cpus.prog: ok$' check-variant $ex/migrate-page-move
 # two preemptions (not one), under explore and in the smallest programs;
 # the freeze itself is clean.  The minimizer keeps the migration and drops
 # the rest.
+# Spinners take turns: two lookups spinning on a frozen count leave the
+# freezer its turn (a campaign's find: stuck, when the tail rule went to
+# the lowest other cpu, the other spinner, for ever).
+printf 'pages 8\nslots 2\ncache 0 1\ncpu 0: lookup 0; lookup 0\ncpu 1: migrate 0\ncpu 2: lookup 0; lookup 0\ncpu 3: migrate 0\nschedule: 3 3 3 3 3 3 3\n' \
+	>"$tmp/spinners.prog"
+expect 0 'verdict: ok$' replay --variant-file $ex/migrate-page-move-mapping-5.x.c "$tmp/spinners.prog"
 mig=corpus/regressions/piggin-2008-lookup-racing-migration.prog
 expect 1 'refcount-underflow' explore --variant-file $ex/migrate-check-then-set.c --preemptions 2 --out "$tmp" "$mig"
 expect 0 "$clean" explore --variant-file $ex/migrate-check-then-set.c --preemptions 1 --out "$tmp" "$mig"

@@ -19,11 +19,10 @@ static int dfs_next(struct sched_strategy *s, uint32_t runnable, int cur, int st
 	SCHED_SET(d->spun_log[step], (uint8_t)SCHED_GET(s->spun));
 	if (d->at_choice)
 		d->at_choice(d->ctx, step);
-	if (next < 0) {
-		uint32_t pick = sched_unspun(s, runnable, cur);
-
-		next = cur >= 0 && pick >> cur & 1 ? cur : __builtin_ctz(pick);
-	}
+	if (next < 0)
+		next = sched_after_spin(s, runnable, cur);
+	if (next < 0)
+		next = cur >= 0 && runnable >> cur & 1 ? cur : __builtin_ctz(runnable);
 	return next;
 }
 

@@ -22,7 +22,9 @@ static int replay_next(struct sched_strategy *s, uint32_t runnable, int cur, int
 {
 	int next = replay_follow((struct replay_strategy *)s, runnable);
 
-	return next >= 0 ? next : __builtin_ctz(sched_unspun(s, runnable, cur));
+	if (next < 0)
+		next = sched_after_spin(s, runnable, cur);
+	return next >= 0 ? next : __builtin_ctz(runnable);
 }
 
 void replay_init(struct replay_strategy *r, const uint8_t *schedule, int len)

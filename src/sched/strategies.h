@@ -33,14 +33,19 @@ static inline uint64_t sched_seed(uint64_t seed)
 	return z ? z : 0x9e3779b97f4a7c15ull;
 }
 
-/* The cpus a strategy's own default picks from: runnable, less cur when
- * its step spun (s->spun) and another can step, so that a spin waits for
- * its freezer (dfs's "cur goes on" and replay's tail rule). */
-static inline uint32_t sched_unspun(const struct sched_strategy *s, uint32_t runnable, int cur)
+/* A strategy's own default after a spin (s->spun: cur's get failed on a
+ * frozen count): the next runnable cpu after cur, round the cpus, so that
+ * spinners take turns and the freezer gets to unfreeze; -1 when cur did
+ * not spin or no other cpu can step (dfs's "cur goes on" and replay's
+ * tail rule then apply). */
+static inline int sched_after_spin(const struct sched_strategy *s, uint32_t runnable, int cur)
 {
-	uint32_t others = cur >= 0 ? runnable & ~(1u << cur) : runnable;
-
-	return SCHED_GET(s->spun) && others ? others : runnable;
+	if (cur < 0 || !SCHED_GET(s->spun) || !(runnable & ~(1u << cur)))
+		return -1;
+	for (int i = 1; i < SCHED_MAX_CPUS; i++)
+		if (runnable >> ((cur + i) % SCHED_MAX_CPUS) & 1)
+			return (cur + i) % SCHED_MAX_CPUS;
+	return -1;
 }
 
 /* replay.c: the schedule's entries in order, each naming the cpu of the

@@ -23,6 +23,21 @@ char *program_text(const struct program *prog)
 	return text;
 }
 
+const struct variant *test_variant(const char *name, void (*free_pages)(struct page *, unsigned int),
+				   struct page *(*find)(struct address_space *, pgoff_t))
+{
+	static struct variant made;
+
+	made = pr_v6_2_variant;
+	made.name = name;
+	made.path = "tests/";
+	if (free_pages)
+		made.free_pages = free_pages;
+	if (find)
+		made.find_get_entry = find;
+	return &made;
+}
+
 static struct test *tests;
 static const struct test *running;
 static int passed, failed, running_failed;

@@ -27,6 +27,11 @@
 /* prog's canonical text (program_print), malloc'd: the caller frees it. */
 char *program_text(const struct program *prog);
 
+/* 6.2 with the given functions in place of its __free_pages and lookup
+ * (NULL: 6.2's own), named name: one variant, reused by each call. */
+const struct variant *test_variant(const char *name, void (*free_pages)(struct page *, unsigned int),
+				   struct page *(*find)(struct address_space *, pgoff_t));
+
 struct test {
 	const char *name, *file;
 	int line;

@@ -326,20 +326,6 @@ TEST(steps_follow_the_table)
 
 /* Kernel code written here, as a variant file would be, run through a
  * struct variant on 6.2's defaults (as variant_defaults.c makes one). */
-static struct variant made;
-
-static const struct variant *make_variant(const char *name, void (*free_pages)(struct page *, unsigned int),
-					  struct page *(*find)(struct address_space *, pgoff_t))
-{
-	made = pr_v6_2_variant;
-	made.name = name;
-	made.path = "tests/test_exec.c";
-	if (free_pages)
-		made.free_pages = free_pages;
-	if (find)
-		made.find_get_entry = find;
-	return &made;
-}
 
 static int bug_line;
 
@@ -363,7 +349,7 @@ static struct page *find_get_entry_bug(struct address_space *mapping, pgoff_t in
  * the cpus left waiting leave it, and the next execution runs as ever. */
 TEST(bug_on_is_a_verdict)
 {
-	const struct variant *v = make_variant("sole-owner", free_pages_sole_owner, NULL);
+	const struct variant *v = test_variant("sole-owner", free_pages_sole_owner, NULL);
 	char *out = NULL, want[200];
 
 	run_variant("cpu 0: alloc 0 a; free a\n", v, NULL);
@@ -380,7 +366,7 @@ TEST(bug_on_is_a_verdict)
 	      "%s", out);
 	free(out);
 
-	v = make_variant("lookup-bug", NULL, find_get_entry_bug);
+	v = test_variant("lookup-bug", NULL, find_get_entry_bug);
 	run_variant("cache 0\ncpu 0: lookup 0\n", v, NULL);
 	CHECK(x->verdict.kind == VERDICT_OK && x->nsteps == 4, "lookup of slot 0: %s after %d steps",
 	      verdict_names[x->verdict.kind], x->nsteps);
@@ -414,7 +400,7 @@ repeat:
  * is the one its slot holds, else a use-after-free. */
 TEST(lookup_returns_what_its_slot_holds)
 {
-	const struct variant *v = make_variant("no-recheck", NULL, find_get_entry_no_recheck);
+	const struct variant *v = test_variant("no-recheck", NULL, find_get_entry_no_recheck);
 
 	run_variant("cache 0\ncpu 0: lookup 0\ncpu 1: remove 0\n", v, NULL);
 	CHECK_STREQ(verdict_names[x->verdict.kind], "ok");
@@ -463,25 +449,28 @@ TEST(tag_reads)
 				   "schedule: 0 1 1 1 0 0 1 1 1 0\n";
 	char kinds[256], cpus[256];
 
-	run_variant(racy, make_variant("codetag-after", free_pages_tag_after_put, NULL), NULL);
+	const struct variant *v = test_variant("codetag-after", free_pages_tag_after_put, NULL);
+
+	run_variant(racy, v, NULL);
 	trace_shape(kinds, cpus, sizeof(kinds));
 	CHECK(x->verdict.kind == VERDICT_USE_AFTER_FREE && x->verdict.step == 10 &&
 		      !strcmp(kinds, "load unlink put alloc get recheck head dec put tag") &&
 		      !strcmp(x->verdict.detail, "p0 used after it was freed"),
 	      "tag read after the last put elsewhere: %s at %d: %s; %s", verdict_names[x->verdict.kind], x->verdict.step,
 	      x->verdict.detail, kinds);
-	run_variant(calm, &made, NULL);
+	run_variant(calm, v, NULL);
 	trace_shape(kinds, cpus, sizeof(kinds));
 	CHECK(x->verdict.kind == VERDICT_OK && !strcmp(kinds, "load unlink put alloc get recheck head dec tag put load"),
 	      "tag read before the other put: %s; %s", verdict_names[x->verdict.kind], kinds);
 	CHECK_EQ(x->mm.tag.pages, -3);
 
-	run_variant(racy, make_variant("codetag-before", free_pages_tag_before_put, NULL), NULL);
+	v = test_variant("codetag-before", free_pages_tag_before_put, NULL);
+	run_variant(racy, v, NULL);
 	trace_shape(kinds, cpus, sizeof(kinds));
 	CHECK(x->verdict.kind == VERDICT_OK && !strcmp(kinds, "load unlink put alloc get recheck head tag put dec load") &&
 		      !strcmp(cpus, "0 1 1 1 0 0 1 1 0 1 0"),
 	      "tag read before the put: %s; %s; %s", verdict_names[x->verdict.kind], kinds, cpus);
-	run_variant(calm, &made, NULL);
+	run_variant(calm, v, NULL);
 	trace_shape(kinds, cpus, sizeof(kinds));
 	/* The sub of a tag took no step: the tails freed in the dec's. */
 	CHECK(x->verdict.kind == VERDICT_OK && !strcmp(kinds, "load unlink put alloc get recheck head tag dec put load") &&

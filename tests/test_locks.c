@@ -21,20 +21,6 @@ __attribute__((constructor)) static void make_exec(void)
 	x = exec_new();
 }
 
-static struct variant made;
-
-static const struct variant *variant_with(void (*free_pages)(struct page *, unsigned int),
-					  struct page *(*find)(struct address_space *, pgoff_t))
-{
-	made = pr_v6_2_variant;
-	made.name = "locks";
-	made.path = "tests/test_locks.c";
-	if (free_pages)
-		made.free_pages = free_pages;
-	if (find)
-		made.find_get_entry = find;
-	return &made;
-}
 
 static struct program prog;
 
@@ -99,7 +85,7 @@ static void free_pages_locked(struct page *page, unsigned int order)
  * 2, 2, 4. */
 TEST(lock_blocks_and_forced_switches_are_free)
 {
-	const struct variant *v = variant_with(free_pages_locked, NULL);
+	const struct variant *v = test_variant("locks", free_pages_locked, NULL);
 	const char *two = "cpu 0: alloc 0 a; free a\ncpu 1: alloc 0 b; free b\n";
 	char *out = NULL, want[160], text[160];
 	long bad;
@@ -174,7 +160,7 @@ static void free_pages_twice_locked(struct page *page, unsigned int order)
 
 TEST(a_wait_that_cannot_end_is_deadlock)
 {
-	const struct variant *v = variant_with(free_pages_keeps_lock, find_get_entry_after_lock);
+	const struct variant *v = test_variant("locks", free_pages_keeps_lock, find_get_entry_after_lock);
 	char *out = NULL, want[200];
 
 	run("cpu 0: alloc 0 a; free a\ncpu 1: alloc 0 b; free b\nschedule: 0 0 0 1\n", v, &out);
@@ -194,7 +180,7 @@ TEST(a_wait_that_cannot_end_is_deadlock)
 	      "%s after %d steps, no '%s' in\n%s", verdict_names[x->verdict.kind], x->nsteps, want, out);
 	free(out);
 
-	run("cpu 0: alloc 0 a; free a\n", variant_with(free_pages_twice_locked, NULL), NULL);
+	run("cpu 0: alloc 0 a; free a\n", test_variant("locks", free_pages_twice_locked, NULL), NULL);
 	snprintf(want, sizeof(want), "cpu 0 takes self_lock at test_locks.c:%d, which it holds already", self_line);
 	CHECK(x->verdict.kind == VERDICT_DEADLOCK && x->verdict.step == 3 && !strcmp(x->verdict.detail, want),
 	      "%s at step %d: '%s', want '%s'", verdict_names[x->verdict.kind], x->verdict.step, x->verdict.detail,
@@ -228,7 +214,7 @@ static struct page *find_get_entry_b_then_a(struct address_space *mapping, pgoff
 
 TEST(a_cycle_of_waits_names_both_cpus)
 {
-	const struct variant *v = variant_with(free_pages_a_then_b, find_get_entry_b_then_a);
+	const struct variant *v = test_variant("locks", free_pages_a_then_b, find_get_entry_b_then_a);
 	char want[200];
 	long bad, n;
 
@@ -248,7 +234,7 @@ TEST(a_cycle_of_waits_names_both_cpus)
  * holder end holding the lock, and says deadlock instead of hanging. */
 TEST(free_running_deadlock_is_a_verdict)
 {
-	const struct variant *v = variant_with(free_pages_keeps_lock, NULL);
+	const struct variant *v = test_variant("locks", free_pages_keeps_lock, NULL);
 	struct chaos_strategy chaos;
 	int deadlocks = 0;
 
@@ -263,14 +249,14 @@ TEST(free_running_deadlock_is_a_verdict)
 	CHECK_EQ(deadlocks, 50);
 	for (int i = 0; i < 20; i++) {
 		chaos_init(&chaos, (uint64_t)i, true);
-		exec_run_strategy(x, &prog, variant_with(free_pages_locked, NULL), &chaos.s);
+		exec_run_strategy(x, &prog, test_variant("locks", free_pages_locked, NULL), &chaos.s);
 		CHECK(x->verdict.kind == VERDICT_OK, "locked free under stress: %s: %s", verdict_names[x->verdict.kind],
 		      x->verdict.detail);
 	}
 	if (!parse("cpu 0: alloc 0 a; free a\n"))
 		return;
 	chaos_init(&chaos, 1, false);
-	exec_run_strategy(x, &prog, variant_with(free_pages_twice_locked, NULL), &chaos.s);
+	exec_run_strategy(x, &prog, test_variant("locks", free_pages_twice_locked, NULL), &chaos.s);
 	CHECK(x->verdict.kind == VERDICT_DEADLOCK && strstr(x->verdict.detail, "which it holds already"),
 	      "recursive under stress: %s: %s", verdict_names[x->verdict.kind], x->verdict.detail);
 }
@@ -301,7 +287,7 @@ static struct page *find_get_entry_bug_locked(struct address_space *mapping, pgo
 
 TEST(every_execution_starts_with_its_locks_free)
 {
-	const struct variant *v = variant_with(free_pages_bug_locked, find_get_entry_bug_locked);
+	const struct variant *v = test_variant("locks", free_pages_bug_locked, find_get_entry_bug_locked);
 
 	run("cpu 0: alloc 0 a; ref a; free a; free a\n", v, NULL);
 	CHECK(x->verdict.kind == VERDICT_BUG, "the BUG under bug_lock: %s", verdict_names[x->verdict.kind]);
@@ -341,7 +327,7 @@ static void free_pages_5_9(struct page *page, unsigned int order)
  * with the same __free_pages (v5.9) loses pages. */
 TEST(the_locked_lookup_closes_the_window)
 {
-	const struct variant *v = variant_with(free_pages_5_9, find_get_page_locked);
+	const struct variant *v = test_variant("locks", free_pages_5_9, find_get_page_locked);
 	char *out = NULL;
 	long bad;
 
@@ -403,7 +389,7 @@ static void free_pages_unlocks(struct page *page, unsigned int order)
 
 TEST(trylock_and_the_asserts)
 {
-	const struct variant *v = variant_with(free_pages_try, find_get_entry_holds_try_lock);
+	const struct variant *v = test_variant("locks", free_pages_try, find_get_entry_holds_try_lock);
 	char *out = NULL, want[160];
 
 	run("cache 0\ncpu 0: lookup 0\ncpu 1: alloc 0 a; free a\nschedule: 0 1 1 1 1 0 0 0 0\n", v, &out);
@@ -414,12 +400,12 @@ TEST(trylock_and_the_asserts)
 	CHECK(x->verdict.kind == VERDICT_OK && out && strstr(out, "spin_trylock(try_lock)\n"), "%s", out);
 	free(out);
 
-	run("cpu 0: alloc 0 a; free a\n", variant_with(free_pages_asserts, NULL), NULL);
+	run("cpu 0: alloc 0 a; free a\n", test_variant("locks", free_pages_asserts, NULL), NULL);
 	snprintf(want, sizeof(want), "lockdep_assert_held(try_lock) on a cpu that does not hold it at test_locks.c:%d",
 		 assert_line);
 	CHECK(x->verdict.kind == VERDICT_BUG && !strcmp(x->verdict.detail, want), "%s: '%s', want '%s'",
 	      verdict_names[x->verdict.kind], x->verdict.detail, want);
-	run("cpu 0: alloc 0 a; free a\n", variant_with(free_pages_unlocks, NULL), NULL);
+	run("cpu 0: alloc 0 a; free a\n", test_variant("locks", free_pages_unlocks, NULL), NULL);
 	snprintf(want, sizeof(want), "spin_unlock(try_lock) by a cpu that does not hold it at test_locks.c:%d",
 		 unlock_line);
 	CHECK(x->verdict.kind == VERDICT_BUG && !strcmp(x->verdict.detail, want), "%s: '%s', want '%s'",

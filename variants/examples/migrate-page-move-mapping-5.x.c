@@ -34,6 +34,10 @@ static int expected_page_refs(struct address_space *mapping, struct page *page)
 	return expected_count;
 }
 
+/* Cut to what the refcount protocol touches: the path of a page with no
+ * mapping (anonymous), the swap cache, the dirty flag, newpage's index and
+ * mapping fields (xas_store sets the model's index) and the statistics are
+ * left out. */
 int migrate_page_move_mapping(struct address_space *mapping, struct page *newpage, struct page *page,
 			      int extra_count)
 {

@@ -172,6 +172,10 @@ expect 0 '^  wilcox-2021-two-cpus.prog: ok$' check-variant $ex/migrate-page-move
 printf 'pages 8\nslots 2\ncache 0 1\ncpu 0: lookup 0; lookup 0\ncpu 1: migrate 0\ncpu 2: lookup 0; lookup 0\ncpu 3: migrate 0\nschedule: 3 3 3 3 3 3 3\n' \
 	>"$tmp/spinners.prog"
 expect 0 'verdict: ok$' replay --variant-file $ex/migrate-page-move-mapping-5.x.c "$tmp/spinners.prog"
+# A page migration stored in a slot migrates again: xas_store gave it the
+# slot's index (page_index), where the second migration finds it.
+printf 'pages 8\nslots 2\ncache 0 1\ncpu 0: migrate 1; migrate 1\n' >"$tmp/twice.prog"
+expect 0 'xas_store\(s1, p1\)' replay --variant-file $ex/migrate-page-move-mapping-5.x.c "$tmp/twice.prog"
 mig=corpus/regressions/piggin-2008-lookup-racing-migration.prog
 expect 1 'refcount-underflow' explore --variant-file $ex/migrate-check-then-set.c --preemptions 2 --out "$tmp" "$mig"
 expect 0 "$clean" explore --variant-file $ex/migrate-check-then-set.c --preemptions 1 --out "$tmp" "$mig"

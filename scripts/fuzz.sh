@@ -1,8 +1,12 @@
 #!/bin/sh
 # fuzz.sh: `make fuzz`.  Fuzzes one variant's target until the first crash
-# or FUZZ_SECONDS, then keeps the raw input in crashes/, minimizes it (the
-# engine's minimizer, then pagerace's passes), writes the story to
-# corpus/regressions/ and shows it.  Exit 0 whether or not it found one.
+# or FUZZ_SECONDS, then keeps the raw input in crashes/, minimizes it
+# (pagerace's passes: the engine's own minimizer, libFuzzer's
+# -minimize_crash or afl-tmin, would spend seconds on bytes the story does
+# not need), writes the story to corpus/regressions/ and shows it.  The two
+# clocks are printed apart: the fuzzing, from the engine's start to its
+# exit at the crash, and the minimization.  Exit 0 whether or not it found
+# one.
 #
 # Environment (the Makefile's variables): VARIANT (v5.9), SANITIZER
 # (none|address|thread), ENGINE (libfuzzer|afl), FUZZ_SECONDS (60), JOBS (1),
@@ -50,10 +54,6 @@ run_libfuzzer() {
 	libfuzzer "$BIN" -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 \
 		-artifact_prefix="$CRASHES/$tag-" $fork "$corpus" $seeds >"$log" 2>&1
 	crash=$(find "$CRASHES" -maxdepth 1 -name "$tag-crash-*" -newer "$stamp" | head -1)
-	[ -n "$crash" ] || return 0
-	libfuzzer "$BIN" -minimize_crash=1 -max_total_time=10 -exact_artifact_path="$crash.min" "$crash" \
-		>"$log.min" 2>&1
-	[ -s "$crash.min" ] && minimized=$crash.min
 }
 
 run_afl() {
@@ -87,14 +87,11 @@ run_afl() {
 	if [ -n "$found" ]; then
 		crash=$CRASHES/$tag-crash-$(sha1sum "$found" | cut -c1-40)
 		cp "$found" "$crash"
-		AFL_QUIET=1 afl-tmin -i "$crash" -o "$crash.min" -- "$BIN" >"$log.min" 2>&1 &&
-			minimized=$crash.min
 	fi
 	[ -n "$FRESH" ] || [ "$in" = "$corpus" ] || cp "$out"/main/queue/id:* "$corpus"/ 2>/dev/null
 	[ "$in" = "$corpus" ] || rm -rf "$in"
 }
 
-minimized=
 case "$ENGINE" in
 libfuzzer) run_libfuzzer ;;
 afl) run_afl ;;
@@ -106,8 +103,8 @@ if [ -z "$crash" ]; then
 	echo "fuzz: no crash in $elapsed s on $target ($ENGINE, $SANITIZER); log: $log"
 	exit 0
 fi
-input=${minimized:-$crash}
-echo "fuzz: crash after $elapsed s; raw input kept as $crash"
+input=$crash
+echo "fuzz: crash after $elapsed s of fuzzing (no minimization in it); raw input kept as $crash"
 if grep -q 'ThreadSanitizer: data race' "$log"; then
 	# A data race is TSan's verdict, not the checker's: show the program
 	# and the race, there is no trace to minimize against.
@@ -117,6 +114,8 @@ if grep -q 'ThreadSanitizer: data race' "$log"; then
 	echo "replay under TSan: $BIN $input"
 	exit 0
 fi
+start=$(date +%s.%N)
 "$PAGERACE" minimize $VARIANT_ARGS $refs --out "$REGRESSIONS" \
 	--origin "Found by make fuzz ($ENGINE, SANITIZER=$SANITIZER) in $elapsed s; raw input $crash." \
 	"$input" || { echo "fuzz: the crash does not replay under the checker; see $log"; exit 0; }
+echo "fuzz: minimized in $(echo "$(date +%s.%N) $start" | awk '{printf "%.2f", $1 - $2}') s (pagerace's passes, the story written)"

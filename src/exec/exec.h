@@ -11,6 +11,7 @@
 #define PAGERACE_EXEC_H
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "check/check.h"
 #include "exec/filemap.h"
@@ -165,6 +166,14 @@ void exec_report_fault(int sig);
 void ops_run(struct cpu_state *cs);
 /* Does the op take no step (a handle that holds nothing)? */
 bool op_is_skipped(const struct cpu_state *cs, const struct op *op);
+
+/* A site's file as every report names it: its name, less the folders. */
+static inline const char *site_file_name(const char *file)
+{
+	const char *slash = strrchr(file, '/');
+
+	return slash ? slash + 1 : file;
+}
 
 /* The step in progress of the calling cpu, NULL outside one. */
 static inline struct trace_step *current_step(void)

@@ -121,7 +121,6 @@ static bool refs_pinned(const struct cpu_state *cs, const struct page *page)
 static bool refs_touch(const struct page *page, const struct pr_site *site)
 {
 	struct cpu_state *cs = pr_self;
-	const char *base;
 
 	/* !page: no page, nothing touched (and gcc's -Wstringop-overflow
 	 * sees no NULL reaching the head's load). */
@@ -129,10 +128,9 @@ static bool refs_touch(const struct page *page, const struct pr_site *site)
 		return true;
 	if (!site)
 		site = cs->step->site;
-	base = strrchr(site->file, '/');
 	if (__atomic_load_n(&pr_mm->bug, __ATOMIC_RELAXED) == MM_BUG_NONE)
 		snprintf(pr_mm->bug_what, sizeof(pr_mm->bug_what), "%s(p%d) without a reference at %s:%d", site->fn,
-			 pfn_of(pr_mm, page), base ? base + 1 : site->file, site->line);
+			 pfn_of(pr_mm, page), site_file_name(site->file), site->line);
 	mm_bug(pr_mm, MM_BUG_UNREFERENCED, page);
 	return false;
 }
@@ -372,9 +370,7 @@ void pr_tag_sub_page(struct page *page, unsigned int nr, const struct pr_site *s
 
 void pr_bug(const char *what, const struct page *page, const char *file, int line)
 {
-	const char *base = strrchr(file, '/');
-
-	snprintf(pr_mm->bug_what, sizeof(pr_mm->bug_what), "%s at %s:%d", what, base ? base + 1 : file, line);
+	snprintf(pr_mm->bug_what, sizeof(pr_mm->bug_what), "%s at %s:%d", what, site_file_name(file), line);
 	mm_bug(pr_mm, MM_BUG_BUG, page);
 	if (pr_self)
 		exec_stop_cpu();

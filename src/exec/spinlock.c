@@ -13,7 +13,6 @@
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "exec/exec.h"
@@ -23,13 +22,6 @@
 static int holder_of(const spinlock_t *lock)
 {
 	return __atomic_load_n(&lock->owner, RELAXED) - 1;
-}
-
-static const char *base_name(const char *file)
-{
-	const char *slash = strrchr(file, '/');
-
-	return slash ? slash + 1 : file;
 }
 
 /* The next execution's setup frees it (exec.c, prepare). */
@@ -83,7 +75,7 @@ void exec_deadlock_words(const struct exec *x, int cpu, char *buf, size_t len)
 		snprintf(buf, len, "cpu %d waits for nothing", cpu);
 		return;
 	}
-	n = (size_t)snprintf(buf, len, "cpu %d waits at %s:%d for %s held by cpu %d", cpu, base_name(at->file),
+	n = (size_t)snprintf(buf, len, "cpu %d waits at %s:%d for %s held by cpu %d", cpu, site_file_name(at->file),
 			     at->line, lock->name, h);
 	if (n >= len)
 		return;
@@ -93,7 +85,7 @@ void exec_deadlock_words(const struct exec *x, int cpu, char *buf, size_t len)
 	if (__atomic_load_n(&hs->done, RELAXED))
 		snprintf(buf + n, len - n, ", which ended its program holding it");
 	else if (next && at)
-		snprintf(buf + n, len - n, ", which waits at %s:%d for %s held by cpu %d", base_name(at->file),
+		snprintf(buf + n, len - n, ", which waits at %s:%d for %s held by cpu %d", site_file_name(at->file),
 			 at->line, next->name, holder_of(next));
 }
 
@@ -182,7 +174,7 @@ void exec_lock(spinlock_t *lock, const struct pr_site *site, int kind)
 			char words[sizeof(pr_mm->bug_what)];
 
 			snprintf(words, sizeof(words), "cpu %d takes %s at %s:%d, which it holds already", cs->cpu,
-				 lock->name, base_name(site->file), site->line);
+				 lock->name, site_file_name(site->file), site->line);
 			t->kind = STEP_LOCK;
 			t->yes = false;
 			deadlock(cs, words);

@@ -29,19 +29,12 @@ static int pages(char *buf, int len, int used, int lo, int hi)
 	return lo == hi ? cat(buf, len, used, "p%d", lo) : cat(buf, len, used, "p%d-p%d", lo, hi);
 }
 
-static const char *base_name(const char *file)
-{
-	const char *slash = strrchr(file, '/');
-
-	return slash ? slash + 1 : file;
-}
-
 /* One step in words: where the kernel code took its point, the primitive
  * and what it touched, its refcount change, what it freed. */
 static void format_step(const struct trace_step *t, char *buf, int len)
 {
 	const char *fn = t->site->fn;
-	int n = cat(buf, len, 0, "%s:%d  ", base_name(t->site->file), t->site->line);
+	int n = cat(buf, len, 0, "%s:%d  ", site_file_name(t->site->file), t->site->line);
 
 	switch (t->kind) {
 	case STEP_LOAD:

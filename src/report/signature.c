@@ -34,16 +34,9 @@
 #include "report/fnv.h"
 #include "report/signature.h"
 
-static const char *base_name(const char *file)
-{
-	const char *slash = strrchr(file, '/');
-
-	return slash ? slash + 1 : file;
-}
-
 static int site_cmp(const struct pr_site *a, const struct pr_site *b)
 {
-	int d = strcmp(base_name(a->file), base_name(b->file));
+	int d = strcmp(site_file_name(a->file), site_file_name(b->file));
 
 	if (!d)
 		d = a->line - b->line;
@@ -57,7 +50,7 @@ static int site_ptr_cmp(const void *a, const void *b)
 
 static uint32_t hash_site(uint32_t h, const struct pr_site *s)
 {
-	const char *file = s ? base_name(s->file) : "";
+	const char *file = s ? site_file_name(s->file) : "";
 
 	h = fnv1a(h, file, strlen(file) + 1);
 	h = fnv1a(h, s ? &s->line : &(int){ 0 }, sizeof(int));
@@ -88,7 +81,7 @@ static void put_site(char *buf, size_t len, const struct pr_site *s)
 {
 	size_t used = strlen(buf);
 
-	snprintf(buf + used, len - used, "%s:%d %s", base_name(s->file), s->line, s->fn);
+	snprintf(buf + used, len - used, "%s:%d %s", site_file_name(s->file), s->line, s->fn);
 }
 
 void regression_signature(const struct exec *x, struct signature *sig)

@@ -178,19 +178,6 @@ static bool out_of_budget(struct search *s)
 	return s->r->cut;
 }
 
-/* Does cpu d taking a step after prev's spend a preemption?  Away from a
- * cpu that could not go on (done, blocked) it is forced; away from one
- * whose step spun it is free, and going on with it is the preemption,
- * while another cpu is runnable (sched/scheduler.h, SCHED_SPIN). */
-static bool preempts(int prev, int d, uint8_t runnable, bool spun)
-{
-	if (prev < 0)
-		return false;
-	if (spun)
-		return d == prev && runnable & ~(1u << prev);
-	return d != prev && runnable >> prev & 1;
-}
-
 /* Run the first len choices of s->run.schedule, then branch. */
 static void dfs(struct search *s, int len)
 {
@@ -240,7 +227,7 @@ static void dfs(struct search *s, int len)
 		runnable[i] = s->runnable[i];
 		spun[i] = s->spun[i];
 		hash[i] = s->hash[i];
-		spent[i + 1] = spent[i] + preempts(i ? cpu[i - 1] : -1, cpu[i], runnable[i], spun[i]);
+		spent[i + 1] = spent[i] + sched_preempts(i ? cpu[i - 1] : -1, cpu[i], runnable[i], spun[i]);
 	}
 	for (int i = len; i < n && !out_of_budget(s); i++) {
 		int prev = i ? cpu[i - 1] : -1;
@@ -251,7 +238,7 @@ static void dfs(struct search *s, int len)
 			break; /* this state's futures, this run's rest among them */
 		}
 		for (int d = 0; d < PR_MAX_CPUS; d++) {
-			if (d == cpu[i] || !(runnable[i] >> d & 1) || spent[i] + preempts(prev, d, runnable[i], spun[i]) > K)
+			if (d == cpu[i] || !(runnable[i] >> d & 1) || spent[i] + sched_preempts(prev, d, runnable[i], spun[i]) > K)
 				continue;
 			memcpy(s->run.schedule, cpu, (size_t)i);
 			s->run.schedule[i] = (uint8_t)d;

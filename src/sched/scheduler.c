@@ -145,7 +145,7 @@ static bool free_step_end(const struct sched_plan *plan, int k, enum sched_statu
 	int steps = __atomic_add_fetch(&pool.steps, took_step, RELAXED);
 	uint32_t runnable = runnable_of(plan, __atomic_load_n(&pool.alive, RELAXED)) | 1u << k;
 
-	if (st != SCHED_MORE && st != SCHED_SPIN)
+	if (!sched_has_more(st))
 		return false;
 	if (steps >= plan->max_steps) {
 		__atomic_store_n(&pool.bounded, 1, RELAXED);
@@ -166,7 +166,7 @@ bool sched_step_end(int k, enum sched_status st, bool took_step)
 
 	if (plan->strategy->free_running)
 		return free_step_end(plan, k, st, took_step);
-	more = st == SCHED_MORE || st == SCHED_SPIN;
+	more = sched_has_more(st);
 	steps = __atomic_load_n(&pool.steps, RELAXED) + took_step;
 	__atomic_store_n(&pool.steps, steps, RELAXED);
 	if (!more)
@@ -184,9 +184,7 @@ bool sched_step_end(int k, enum sched_status st, bool took_step)
 		if (next < 0 && alive)
 			__atomic_store_n(&pool.deadlock, 1, RELAXED);
 	}
-	/* Away from a blocked cpu the switch is forced: no preemption; away
-	 * from a spinning one it is free, and going on with it is one. */
-	if (st == SCHED_SPIN ? next == k && runnable & ~(1u << k) : next >= 0 && next != k && runnable >> k & 1)
+	if (sched_preempts(k, next, runnable, st == SCHED_SPIN))
 		__atomic_fetch_add(&pool.preemptions, 1, RELAXED);
 	if (next == k)
 		return true;

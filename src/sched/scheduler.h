@@ -86,6 +86,27 @@ struct sched_strategy {
 	bool free_running; /* every cpu at once; see above */
 };
 
+/* Is cpu next taking the step after cur's a preemption, runnable the cpus
+ * that could take it and spun whether cur's step spun?  A switch away
+ * from a cpu that could not go on (done, blocked) is forced; away from a
+ * spinning one it is free, and going on with it is the preemption while
+ * another cpu is runnable (SCHED_SPIN).  The scheduler's count and
+ * explore's bound, one rule. */
+static inline bool sched_preempts(int cur, int next, uint32_t runnable, bool spun)
+{
+	if (cur < 0 || next < 0)
+		return false;
+	if (spun)
+		return next == cur && runnable & ~(1u << cur);
+	return next != cur && runnable >> cur & 1;
+}
+
+/* Does a cpu that ended its step with st have another? */
+static inline bool sched_has_more(enum sched_status st)
+{
+	return st == SCHED_MORE || st == SCHED_SPIN;
+}
+
 struct sched_plan {
 	uint8_t cpus; /* bit c: cpu c has steps at the start */
 	struct sched_strategy *strategy;

@@ -127,11 +127,9 @@ void *pr_xas_store(struct xa_state *xas, void *entry, const struct pr_site *site
 		__atomic_store_n(&((struct page *)entry)->index, xas->xa_index, __ATOMIC_RELAXED);
 	old = __atomic_exchange_n(&xa->xa_slot[xas->xa_index], entry, __ATOMIC_ACQ_REL);
 	refs_add(entry, -1, NULL);
-	if ((t = current_step())) {
-		t->slot = (int16_t)xas->xa_index;
-		t->page = (int16_t)pfn_of(pr_mm, entry);
+	note_slot(xas->xa_index, entry);
+	if ((t = current_step()))
 		t->yes = true;
-	}
 	pr_observe(&old, sizeof(old));
 	return old;
 }

@@ -34,12 +34,24 @@ static bool names_added_op(const struct program *prog)
 	return false;
 }
 
+/* One expect line: prog's verdict under v in mode, v named as written. */
+static void expect_line(FILE *f, struct exec *x, const struct program *prog, const struct variant *v, int mode,
+			const char *name)
+{
+	char verdict[64];
+
+	x->refs = mode;
+	exec_run(x, prog, v);
+	report_verdict_words(verdict, sizeof(verdict), &x->verdict);
+	fprintf(f, "%s %s %s\n", expect_opening[mode], name, verdict);
+}
+
 const char *regression_write(const char *dir, struct exec *x, const struct program *prog,
 			     const char *origin)
 {
 	static char path[4096];
 	const struct variant *found = x->variant;
-	bool refs = x->refs;
+	bool refs = x->refs, files_only = names_added_op(prog);
 	struct program body = *prog;
 	char *text = NULL, *trace = NULL, verdict[64];
 	size_t tlen, trlen;
@@ -65,17 +77,10 @@ const char *regression_write(const char *dir, struct exec *x, const struct progr
 		/* The plain verdicts, which replay gives; a --refs find adds
 		 * the sanitizer's, which replay --refs gives. */
 		for (int mode = 0; mode <= refs; mode++) {
-			x->refs = mode;
-			if (names_added_op(prog)) {
-				exec_run(x, prog, found);
-				report_verdict_words(verdict, sizeof(verdict), &x->verdict);
-				fprintf(f, "%s %s %s\n", expect_opening[mode], found->path, verdict);
-			}
-			for (int v = 0; v < NR_VARIANTS && !names_added_op(prog); v++) {
-				exec_run(x, prog, variants[v]);
-				report_verdict_words(verdict, sizeof(verdict), &x->verdict);
-				fprintf(f, "%s %s %s\n", expect_opening[mode], variants[v]->name, verdict);
-			}
+			if (files_only)
+				expect_line(f, x, prog, found, mode, found->path);
+			for (int v = 0; v < NR_VARIANTS && !files_only; v++)
+				expect_line(f, x, prog, variants[v], mode, variants[v]->name);
 		}
 		x->refs = refs;
 		fputs(text, f);

@@ -63,6 +63,8 @@ expect 2 'op-builtin-name.c:9: op .lookup. is a built-in op.s name' check-varian
 expect 2 'op-two-slots.c:9: op .swap_slots. takes two arguments of one kind' \
 	replay --variant-file $bad/op-two-slots.c "$story"
 expect 2 'op-wrong-type.c:8:[0-9]+: note: in expansion of macro .PAGERACE_OP.' check-variant $bad/op-wrong-type.c
+expect 2 'added-ops.c:34: refcount-underflow on the op unpin alone \(above\), which a correct op passes' \
+	check-variant $bad/added-ops.c
 printf 'cache 0\n\ncpu 0: lookup 0; split 0\n' >"$tmp/split.prog"
 expect 2 "split.prog:3: unknown op 'split'$" replay --variant-file $ex/migrate-page-move-mapping-5.x.c "$tmp/split.prog"
 expect 2 "migration-racing-removal.prog:[0-9]+: unknown op 'migrate' \\(an op of a variant file.s own needs that file: --variant-file\\)" \

@@ -589,6 +589,26 @@ static int cmd_explore(int argc, char **argv)
 	return status ? status : r.violations > 0;
 }
 
+/* A smoke run of check-variant: prog (what, in words) passes under v, as
+ * who would; else its trace, and the failure at path (line, if not 0). */
+static bool smoke_passes(struct exec *x, const struct program *prog, const struct variant *v, const char *what,
+			 const char *who, const char *path, int line)
+{
+	char verdict[64], at[32] = "";
+
+	exec_run(x, prog, v);
+	if (x->verdict.kind == VERDICT_OK) {
+		printf("  %s%s: ok\n", what, x->refs ? " with --refs" : "");
+		return true;
+	}
+	report_print(stdout, x);
+	report_verdict_words(verdict, sizeof(verdict), &x->verdict);
+	if (line)
+		snprintf(at, sizeof(at), ":%d", line);
+	fprintf(stderr, "pagerace: %s%s: %s on the %s (above), which %s passes\n", path, at, verdict, what, who);
+	return false;
+}
+
 /* check-variant's smoke of added op k: one cpu, alone with an order-0
  * page of its own in handle a and a cached one in slot 0, its slot 0, its
  * order 0. */
@@ -715,28 +735,19 @@ static int cmd_check_variant(int argc, char **argv)
 	x = exec_for(&a);
 	if (!program_parse(&prog, smoke_text, sizeof(smoke_text) - 1, &err))
 		abort(); /* the smoke program is pagerace's own */
-	exec_run(x, &prog, v);
-	if (x->verdict.kind != VERDICT_OK) {
-		report_print(stdout, x);
-		report_verdict_words(verdict, sizeof(verdict), &x->verdict);
-		fprintf(stderr, "pagerace: %s: %s on the smoke program (above), which a correct kernel passes\n",
-			a.path, verdict);
+	if (!smoke_passes(x, &prog, v, "smoke program", "a correct kernel", a.path, 0)) {
 		exec_free(x);
 		return 2;
 	}
-	printf("  smoke program%s: ok\n", a.refs ? " with --refs" : "");
 	for (int k = NR_OPS; k < op_kinds(); k++) {
+		char what[64];
+
 		added_op_smoke(&prog, k);
-		exec_run(x, &prog, v);
-		if (x->verdict.kind != VERDICT_OK) {
-			report_print(stdout, x);
-			report_verdict_words(verdict, sizeof(verdict), &x->verdict);
-			fprintf(stderr, "pagerace: %s:%d: %s on op %s alone (above), which a correct op passes\n",
-				a.path, op_added(k)->line, verdict, op_name(k));
+		snprintf(what, sizeof(what), "op %s alone", op_name(k));
+		if (!smoke_passes(x, &prog, v, what, "a correct op", a.path, op_added(k)->line)) {
 			exec_free(x);
 			return 2;
 		}
-		printf("  op %s alone%s: ok\n", op_name(k), a.refs ? " with --refs" : "");
 	}
 	if (glob(PAGERACE_ROOT "/corpus/regressions/*.prog", 0, NULL, &stories))
 		stories.gl_pathc = 0;
@@ -753,7 +764,6 @@ static int cmd_check_variant(int argc, char **argv)
 	for (int i = 0; i < n; i++) {
 		const char *name = variant_file_name(&fns[i]);
 		int fn = 0;
-
 		bool op = false;
 
 		while (fn < NR_VF && strcmp(name, variant_fn_names[fn]))

@@ -2,12 +2,16 @@
  * PAGERACE_VARIANT (a built-in one's name, variants/NAME.c), or a
  * variant file's (PAGERACE_VARIANT_FILE).
  * Any input decodes to a program (src/lang/decode.c) that runs on the real
- * scheduler; a violation prints its trace and verdict, then abort()s.
+ * scheduler under its own schedule, then under the few random walks the
+ * input's bytes draw (hunt_input, engines/hunt.h); a violation prints the
+ * program with the schedule that showed it, its trace and verdict, then
+ * abort()s.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "engines/hunt.h"
 #include "exec/exec.h"
 #include "feedback.h"
 #include "report/report.h"
@@ -29,17 +33,24 @@ extern const struct variant pr_file_variant;
  * exit during an input is the engine's error, status 77). */
 static bool refs;
 static const struct variant *variant;
+/* PAGERACE_WALKS: the walks each input stands for (hunt_input_walks). */
+static int walks;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *v = getenv("PAGERACE_REFS");
 	struct parse_error err;
+	char msg[128];
 
 	if (v && strcmp(v, "0") && strcmp(v, "1")) {
 		fprintf(stderr, "pagerace: PAGERACE_REFS must be 0 or 1, not '%s'\n", v);
 		exit(2);
 	}
 	refs = v && !strcmp(v, "1");
+	if (!hunt_input_walks(&walks, msg, sizeof(msg))) {
+		fprintf(stderr, "pagerace: %s\n", msg);
+		exit(2);
+	}
 	variant = FIND_VARIANT();
 	if (!variant)
 		abort();
@@ -64,13 +75,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		x->refs = refs;
 	}
 
-	/* Decode and run. */
+	/* Decode and run: every execution's interleaving is feedback. */
 	program_decode(&prog, data, size);
-	exec_run(x, &prog, variant);
-	feedback_record(x);
 
 	/* A violation: the story for the user, then a crash for the engine. */
-	if (x->verdict.kind != VERDICT_OK) {
+	if (hunt_input(x, &prog, variant, hunt_input_seed(data, size), walks, feedback_record) >= 0) {
 		program_print(stderr, &prog);
 		report_print(stderr, x);
 		if (variant_index(variant) < 0)

@@ -163,6 +163,21 @@ result 0 "result: cmd=explore variant=v6.2 verdict=ok schedules=$num violations=
 result 2 '' -- replay "$tmp/missing.prog"
 result 2 '' -- minimize --out "$tmp/missing-dir" --variant v5.9 "$story"
 
+# A fuzz input stands for its own schedule and the walks its bytes draw
+# (PAGERACE_WALKS, as the target ran it): this crash of libFuzzer's, found
+# by the third of 8 walks, replays and minimizes to lost pages; with no
+# walks its own schedule is clean; a bad PAGERACE_WALKS is refused.
+walk=tests/fuzz-crashes/v5.9-walk.bin
+PAGERACE_WALKS=8 expect 1 "^schedule: walk 3 of the input's 8" -- replay --variant v5.9 $walk
+PAGERACE_WALKS=8 expect 1 '^verdict: lost-pages' -- replay --variant v5.9 $walk
+PAGERACE_WALKS=0 expect 0 '^verdict: ok$' -- replay --variant v5.9 $walk
+PAGERACE_WALKS=8 expect 0 '^verdict: lost-pages' -- minimize --variant v5.9 --out "$tmp" $walk
+PAGERACE_WALKS=8x expect 2 "PAGERACE_WALKS must be a whole number from 0 to 256, not '8x'" -- \
+	replay --variant v5.9 $walk
+PAGERACE_WALKS=-1 expect 2 "PAGERACE_WALKS must be" -- minimize --variant v5.9 --out "$tmp" $walk
+# A text program has no walks: the variable is not even read.
+PAGERACE_WALKS=8x expect 1 '^verdict: lost-pages 3$' -- replay --variant v5.9 "$story"
+
 # Random bytes: a clear refusal (2) or a verdict (0, 1); never a signal
 # or a hang.
 i=0

@@ -280,3 +280,72 @@ TEST(pct_reaches_its_depth)
 		      r.tries, verdict_names[x->verdict.kind], x->sched.preemptions);
 	}
 }
+
+/* A fuzz input stands for its own schedule and the walks its bytes draw
+ * (hunt_input): the story's ops with no schedule (the tail rule runs cpu
+ * 0's lookup to its end, which is clean) are found by a walk; the walk
+ * that found it is kept as prog's schedule and replays to the verdict;
+ * the same bytes draw the same walks; no walks, no find; v6.2 never. */
+TEST(input_walks_find_the_story)
+{
+	static const uint8_t story[] = { 0, 0x00, 0x00, 0x11, 0x00, 0x21, 0x02, 0x00 };
+	static struct program prog;
+	uint64_t seed = hunt_input_seed(story, sizeof(story));
+	int found, again, inputs = 0, distinct = 0;
+	uint64_t walks_seen = 0;
+
+	program_decode(&prog, story, sizeof(story));
+	CHECK_EQ(hunt_input(x, &prog, variants[VARIANT_V5_9], seed, 0, NULL), -1);
+	/* Other bytes, other walks: among 20 schedule bytes' inputs, most
+	 * find it within 64 walks (a walk finds it in about 1 of 60). */
+	for (uint8_t b = 0; b < 20; b++) {
+		uint8_t in[sizeof(story) + 1];
+
+		memcpy(in, story, sizeof(story));
+		in[sizeof(story) - 1] = b; /* one schedule byte, b */
+		in[sizeof(story)] = 1;
+		program_decode(&prog, in, sizeof(in));
+		found = hunt_input(x, &prog, variants[VARIANT_V5_9], hunt_input_seed(in, sizeof(in)), 64, NULL);
+		if (found <= 0 || found >= 64)
+			continue;
+		inputs++;
+		distinct += !(walks_seen >> found & 1);
+		walks_seen |= 1ull << found;
+		CHECK(x->verdict.kind == VERDICT_LOST_PAGES, "walk %d: %s", found, verdict_names[x->verdict.kind]);
+		exec_run(x, &prog, variants[VARIANT_V5_9]);
+		CHECK(x->verdict.kind == VERDICT_LOST_PAGES, "walk %d's schedule replays to %s", found,
+		      verdict_names[x->verdict.kind]);
+		program_decode(&prog, in, sizeof(in));
+		again = hunt_input(x, &prog, variants[VARIANT_V5_9], hunt_input_seed(in, sizeof(in)), 64, NULL);
+		CHECK_EQ(again, found);
+		program_decode(&prog, in, sizeof(in));
+		CHECK_EQ(hunt_input(x, &prog, variants[VARIANT_V6_2], hunt_input_seed(in, sizeof(in)), 64, NULL), -1);
+	}
+	CHECK(inputs >= 10, "64 walks found the story for only %d of 20 inputs", inputs);
+	CHECK(distinct >= 3, "the %d finds were by %d walk numbers: do the bytes draw the walks?", inputs,
+	      distinct);
+	CHECK(hunt_input_seed(story, sizeof(story)) != hunt_input_seed(story, sizeof(story) - 1),
+	      "a byte less, the same walks");
+}
+
+/* PAGERACE_WALKS: unset the default, a whole number in range, else refused. */
+TEST(input_walks_from_the_environment)
+{
+	char err[128];
+	int walks;
+
+	unsetenv("PAGERACE_WALKS");
+	CHECK(hunt_input_walks(&walks, err, sizeof(err)) && walks == HUNT_WALKS, "unset: %d", walks);
+	setenv("PAGERACE_WALKS", "0", 1);
+	CHECK(hunt_input_walks(&walks, err, sizeof(err)) && walks == 0, "0: %d", walks);
+	setenv("PAGERACE_WALKS", "256", 1);
+	CHECK(hunt_input_walks(&walks, err, sizeof(err)) && walks == 256, "256: %d", walks);
+	for (int i = 0; i < 4; i++) {
+		static const char *const bad[] = { "", "-1", "257", "8x" };
+
+		setenv("PAGERACE_WALKS", bad[i], 1);
+		CHECK(!hunt_input_walks(&walks, err, sizeof(err)) && strstr(err, "PAGERACE_WALKS must be"),
+		      "'%s' accepted", bad[i]);
+	}
+	unsetenv("PAGERACE_WALKS");
+}

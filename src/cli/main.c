@@ -142,8 +142,17 @@ static char *read_file(const char *path, size_t *len)
 	return buf;
 }
 
-/* FILE in either form into prog; false with the message printed. */
-static bool load_program(const char *path, struct program *prog)
+/* A binary FILE: a fuzz input, which stands for its own schedule and
+ * the walks drawn from its bytes (hunt_input). */
+struct fuzz_input {
+	bool binary;
+	uint64_t seed;
+};
+
+/* FILE in either form into prog; false with the message printed.  A
+ * binary file is a fuzz input: input (if not NULL) then says so and
+ * holds its walks' seed. */
+static bool load_program(const char *path, struct program *prog, struct fuzz_input *input)
 {
 	struct parse_error err;
 	size_t len;
@@ -158,6 +167,10 @@ static bool load_program(const char *path, struct program *prog)
 			fprintf(stderr, "%s: %s\n", path, err.msg);
 	} else if (ok) {
 		program_decode(prog, (const uint8_t *)text, len);
+		if (input) {
+			input->binary = true;
+			input->seed = hunt_input_seed((const uint8_t *)text, len);
+		}
 	}
 	free(text);
 	return ok;
@@ -185,6 +198,7 @@ struct args {
 	bool all_programs;             /* --all-programs */
 	int cpus, ops;                 /* --cpus C --ops L */
 	bool refs;                     /* --refs: the refcount sanitizer */
+	struct fuzz_input input;       /* FILE, when binary */
 };
 
 /* A whole number from lo to hi, or -1. */
@@ -386,7 +400,32 @@ static int program_args(int argc, char **argv, const char *cmd, int allowed, str
 
 	if (status)
 		return status;
-	return load_program(a->path, prog) ? 0 : 2;
+	return load_program(a->path, prog, &a->input) ? 0 : 2;
+}
+
+/* FILE's program run as the command runs it (replay, minimize): a text
+ * program under its schedule; a binary one as the fuzz target ran it, so
+ * that a crash file replays as it crashed.  The schedule that violated
+ * (hunt_input's), or -1 for none; 2 on a bad PAGERACE_WALKS, printed. */
+static int run_file(struct exec *x, struct program *prog, const struct args *a,
+		    const struct variant *v, int *walks)
+{
+	char msg[128];
+
+	*walks = 0;
+	if (a->input.binary && !hunt_input_walks(walks, msg, sizeof(msg))) {
+		fprintf(stderr, "pagerace: %s\n", msg);
+		return -2;
+	}
+	return hunt_input(x, prog, v, a->input.seed, *walks, NULL);
+}
+
+/* Which of a binary input's schedules violated, when it was a walk. */
+static void print_walk(int found, int walks)
+{
+	if (found > 0)
+		printf("schedule: walk %d of the input's %d (PAGERACE_WALKS), drawn from its bytes\n",
+		       found, walks);
 }
 
 /* An execution checked as the options ask (--refs: the sanitizer too). */
@@ -403,12 +442,16 @@ static int cmd_replay(int argc, char **argv)
 	static struct program prog;
 	struct args a;
 	struct exec *x;
-	int status = program_args(argc, argv, "replay", OPT_REFS, &a, &prog);
+	int status = program_args(argc, argv, "replay", OPT_REFS, &a, &prog), found, walks;
 
 	if (status)
 		return status;
 	x = exec_for(&a);
-	exec_run(x, &prog, variant_of(&a, &prog));
+	if ((found = run_file(x, &prog, &a, variant_of(&a, &prog), &walks)) == -2) {
+		exec_free(x);
+		return 2;
+	}
+	print_walk(found, walks);
 	report_print(stdout, x);
 	print_result(&(struct outcome){ .cmd = "replay", .variant = x->variant, .verdict = x->verdict });
 	status = x->verdict.kind == VERDICT_OK ? 0 : 1;
@@ -439,11 +482,18 @@ static int cmd_minimize(int argc, char **argv)
 	struct args a;
 	struct exec *x;
 	int status = program_args(argc, argv, "minimize", OPT_OUT | OPT_ORIGIN | OPT_REFS, &a, &prog);
+	int found, walks;
 
 	if (status)
 		return status;
 	x = exec_for(&a);
 	out.variant = variant_of(&a, &prog);
+	/* A binary input's violating walk becomes its schedule, to shrink. */
+	if ((found = run_file(x, &prog, &a, out.variant, &walks)) == -2) {
+		exec_free(x);
+		return 2;
+	}
+	print_walk(found, walks);
 	status = keep_violation(x, &prog, out.variant, a.out, a.origin, true, &out);
 	if (status == 1)
 		fprintf(stderr, "pagerace: %s: no violation on %s, nothing to minimize\n", a.path,
@@ -556,7 +606,7 @@ static int cmd_explore(int argc, char **argv)
 
 	if (status)
 		return status;
-	if (!a.all_programs && !load_program(a.path, &prog))
+	if (!a.all_programs && !load_program(a.path, &prog, NULL))
 		return 2;
 	o = (struct explore_options){ .variant = a.all_programs ? (a.variant ? a.variant : variants[VARIANT_V6_2])
 								: variant_of(&a, &prog),
@@ -753,7 +803,7 @@ static int cmd_check_variant(int argc, char **argv)
 		stories.gl_pathc = 0;
 	for (size_t i = 0; i < stories.gl_pathc; i++) {
 		fflush(stdout);
-		if (!story_runs_on(stories.gl_pathv[i], a.path) || !load_program(stories.gl_pathv[i], &prog))
+		if (!story_runs_on(stories.gl_pathv[i], a.path) || !load_program(stories.gl_pathv[i], &prog, NULL))
 			continue;
 		exec_run(x, &prog, v);
 		report_verdict_words(verdict, sizeof(verdict), &x->verdict);

@@ -209,8 +209,13 @@ bench-variants: build/pagerace build/.fuzzdeps
 bench-kernel-shaped: build/bench-replay-rate
 	bash bench/kernel-shaped.sh build/bench-replay-rate
 
+# The cost of one fuzz execution by part, main's design beside this one
+# (callgrind), and their exec/s.
+bench-exec-cost: build/.fuzzdeps
+	bash bench/exec-cost.sh
+
 # Alone, section 4 of make bench: its table on stdout and in build/bench/refs.md.
 bench-refs: build/pagerace build/.fuzzdeps
 	bash bench/refs.sh
 
-.PHONY: bench bench-variants bench-kernel-shaped bench-refs
+.PHONY: bench bench-variants bench-kernel-shaped bench-refs bench-exec-cost

@@ -3,6 +3,7 @@
  * holds handed to the lost-pages oracle (check/lost_pages.c).
  * Entry points: exec_new, exec_run, pr_point.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <setjmp.h>
@@ -237,12 +238,10 @@ static uint8_t prepare(struct exec *x, const struct program *prog, const struct 
 
 	x->prog = prog;
 	x->variant = variant;
-	if (mm->npages != prog->npages || mm->nslots != prog->nslots) {
-		pthread_mutex_destroy(&mm->zone.lock);
-		mm_init(mm, prog->npages, prog->nslots);
-	} else {
+	if (mm->npages != prog->npages || mm->nslots != prog->nslots)
+		mm_resize(mm, prog->npages, prog->nslots);
+	else
 		mm_reset(mm);
-	}
 	pr_mm = mm;
 	for (int i = 0; i < x->nlocks; i++)
 		__atomic_store_n(&x->locks[i]->owner, 0, __ATOMIC_RELAXED);
@@ -257,7 +256,15 @@ static uint8_t prepare(struct exec *x, const struct program *prog, const struct 
 		x->cache_pfn[s] = pfn_of(mm, page);
 	}
 	for (int c = 0; c < PR_MAX_CPUS; c++) {
-		x->cpu[c] = (struct cpu_state){ .x = x, .cpu = c, .last_load = -1, .waited_for = -1 };
+		struct cpu_state *cs = &x->cpu[c];
+
+		memset(cs, 0, offsetof(struct cpu_state, owned));
+		cs->x = x;
+		cs->cpu = c;
+		cs->last_load = -1;
+		cs->waited_for = -1;
+		if (x->refs)
+			memset(cs->held, 0, prog->npages);
 		for (int i = 0; i < prog->nops[c] && !(cpus >> c & 1); i++)
 			if (!op_is_skipped(&x->cpu[c], &prog->ops[c][i]))
 				cpus |= (uint8_t)(1u << c);

@@ -68,17 +68,20 @@ struct cpu_state {
 	int waited_for;                    /* the cpu it was last blocked behind, -1 none */
 	bool done;                         /* its program ended */
 	struct handle handles[PR_HANDLES];
-	/* --refs (the rule: primitives.c): the references it holds, per
-	 * page, and the non-compound blocks of order > 0 it allocated. */
-	uint8_t held[MM_MAX_PAGES];
-	struct owned_block { int16_t pfn; uint8_t order; unsigned long clock; } owned[PR_MAX_OPS];
-	int nowned;
 	/* explore's view of the cpu (x->observing): its op, what it saw and
 	 * its handles as one hash, and its two clocks, published by the cpu
 	 * at each of its points with relaxed stores.  Explore's state hash
 	 * reads them on another cpu's thread, where plain reads of the
 	 * fields above would race (the baton gives no happens-before). */
 	struct observed { uint64_t local; unsigned long op_clock, slot_clock; } observed;
+	/* --refs (the rule: primitives.c): the non-compound blocks of order
+	 * > 0 it allocated (owned, below nowned), and the references it
+	 * holds, per page.  Last: the setup zeroes the struct up to held,
+	 * and held, most of it, for the arena's pages under --refs only, the
+	 * only ones read. */
+	int nowned;
+	struct owned_block { int16_t pfn; uint8_t order; unsigned long clock; } owned[PR_MAX_OPS];
+	uint8_t held[MM_MAX_PAGES];
 };
 
 extern __thread struct cpu_state *pr_self;

@@ -1,6 +1,6 @@
 /* mm.c: the machine as a whole: setting it up, resetting it between
  * executions, and the first bug the model found.
- * Entry points: mm_init, mm_reset, mm_bug, page_cache_peek, page_cache_take.
+ * Entry points: mm_init, mm_resize, mm_reset, mm_bug, page_cache_peek, page_cache_take.
  * Never includes anything of pagerace above the model.
  */
 #include <string.h>
@@ -31,6 +31,24 @@ void mm_init(struct mm *mm, unsigned int npages, unsigned int nslots)
 	 * executor, which frees every lock the execution took. */
 	mm->mapping.i_pages.xa_lock.name = "i_pages";
 	pthread_mutex_init(&mm->zone.lock, NULL);
+	mm_reset(mm);
+}
+
+/* A new geometry for the next execution, cheaper than mm_init's clearing
+ * of the whole struct (a fuzz target's inputs change it at most inputs):
+ * the old arena's pages and slots are zeroed, the only ones an execution
+ * could touch, so that everything past the new one stays as mm_init left
+ * it; then mm_reset.  Between executions only. */
+void mm_resize(struct mm *mm, unsigned int npages, unsigned int nslots)
+{
+	memset(mm->pages, 0, mm->npages * sizeof(struct page));
+	for (unsigned int s = 0; s < mm->nslots; s++)
+		__atomic_store_n(&mm->mapping.i_pages.xa_slot[s], NULL, __ATOMIC_RELAXED);
+	mm->npages = npages;
+	for (mm->max_order = 0; (1u << mm->max_order) < npages; mm->max_order++)
+		;
+	mm->nslots = nslots;
+	mm->mapping.i_pages.xa_size = nslots;
 	mm_reset(mm);
 }
 

@@ -2,7 +2,7 @@
  * page cache, and what the model reports.  The kernel's own types (struct
  * page, struct folio, struct address_space) are the shim's
  * (shim/linux/mm_types.h), so kernel code and the model share them.
- * Entry points: mm_init, mm_reset, mm_bug; page_alloc.c (buddy).  The
+ * Entry points: mm_init, mm_resize, mm_reset, mm_bug; page_alloc.c (buddy).  The
  * accesses the shim's primitives make to it, each after a scheduling
  * point, are the executor's (src/exec/primitives.c, src/exec/filemap.c).
  * Never includes anything of pagerace above the model.
@@ -122,6 +122,8 @@ static inline unsigned int page_compound_order(const struct page *page)
 /* mm.c */
 void mm_init(struct mm *mm, unsigned int npages, unsigned int nslots);
 void mm_reset(struct mm *mm);
+/* mm_reset to another geometry (npages a power of two, 4..MM_MAX_PAGES). */
+void mm_resize(struct mm *mm, unsigned int npages, unsigned int nslots);
 /* True when it is the first bug: its bug_what is the caller's to write. */
 bool mm_bug(struct mm *mm, enum mm_bug bug, const struct page *page);
 int mm_first_bug(struct mm *mm, int *pfn);

@@ -25,17 +25,22 @@
 /* From <linux/futex.h>, which the shim's linux/ headers would shadow. */
 #define FUTEX_WAIT_PRIVATE 128
 #define FUTEX_WAKE_PRIVATE 129
+#define BATON_TURN 1
+#define BATON_OVER 2
 
 static struct pool {
 	pthread_once_t once;
 	int pinned_cpu;
 	cpu_set_t given;      /* the CPUs the process was given: the free threads' */
-	uint8_t started;      /* bit c: the serialized thread of cpu c exists */
+	uint8_t started;      /* bit c: the serialized thread of cpu c exists (never cpu 0's) */
 	uint8_t free_started; /* bit c: the free-running thread of cpu c exists */
-	uint32_t baton[SCHED_MAX_CPUS]; /* futex words: 1 = your turn */
+	bool watching;        /* the watchdog's thread exists */
+	/* Futex words: BATON_TURN, your turn; baton[0], the caller's, also
+	 * BATON_OVER, the execution is over. */
+	uint32_t baton[SCHED_MAX_CPUS];
 	uint32_t go[SCHED_MAX_CPUS];    /* futex words of the free threads: 1 = run */
-	uint32_t done;                  /* futex word: the execution is over */
 	uint32_t gen;                   /* execution number; release by the caller */
+	uint32_t running;               /* an execution is on: gen, 0 none; for the watchdog */
 	uint32_t published[SCHED_MAX_CPUS]; /* release by each cpu as it lets go */
 	const struct sched_plan *plan;
 	/* The execution's state, relaxed atomics. */
@@ -53,23 +58,29 @@ static void futex_wake(uint32_t *word)
 	syscall(SYS_futex, word, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 }
 
-static void baton_give(uint32_t *word)
+static void baton_give(uint32_t *word, uint32_t what)
 {
-	__atomic_store_n(word, 1, RELAXED);
+	__atomic_store_n(word, what, RELAXED);
 	futex_wake(word);
 }
 
-static void baton_take(uint32_t *word)
+static uint32_t baton_take(uint32_t *word)
 {
-	while (!__atomic_load_n(word, RELAXED))
+	uint32_t what;
+
+	while (!(what = __atomic_load_n(word, RELAXED)))
 		futex_wait(word, 0);
 	__atomic_store_n(word, 0, RELAXED);
+	return what;
 }
 
 /* The execution this thread takes part in, and whether it already holds
  * the baton of a newer one (woken there while waiting in an older). */
 static __thread uint32_t my_gen;
 static __thread bool holding;
+/* On the caller's thread, which is cpu 0's: the execution ended while
+ * cpu 0 ran. */
+static __thread bool over;
 
 static void pin_self(void)
 {
@@ -188,10 +199,27 @@ bool sched_step_end(int k, enum sched_status st, bool took_step)
 		__atomic_fetch_add(&pool.preemptions, 1, RELAXED);
 	if (next == k)
 		return true;
+	if (k == 0) {
+		/* On the caller's thread: an end needs no wake, and cpu 0,
+		 * never left waiting past its execution, leaves at once. */
+		if (next < 0) {
+			over = true;
+			return false;
+		}
+		baton_give(&pool.baton[next], BATON_TURN);
+		if (!more)
+			return false;
+		if (baton_take(&pool.baton[0]) == BATON_OVER) {
+			over = true;
+			return false;
+		}
+		__atomic_store_n(&pool.current, 0, RELAXED);
+		return true;
+	}
 	/* Past this store the caller may read what cpu k wrote; nothing of
 	 * the execution is touched after it until the baton comes back. */
 	__atomic_store_n(&pool.published[k], my_gen, __ATOMIC_RELEASE);
-	baton_give(next >= 0 ? &pool.baton[next] : &pool.done);
+	baton_give(&pool.baton[next >= 0 ? next : 0], next >= 0 ? BATON_TURN : BATON_OVER);
 	if (!more)
 		return false;
 	baton_take(&pool.baton[k]);
@@ -247,29 +275,40 @@ static void *free_worker(void *arg)
 		plan->run(plan->ctx, k);
 		__atomic_store_n(&pool.published[k], my_gen, __ATOMIC_RELEASE);
 		if (!__atomic_and_fetch(&pool.alive, ~(1u << k), RELAXED))
-			baton_give(&pool.done);
+			baton_give(&pool.baton[0], BATON_OVER);
 	}
 	return NULL;
 }
 
+static void *watchdog(void *arg);
+
+/* Threads for the cpus of cpus but the serialized cpu 0 (the caller's
+ * thread runs it), and the watchdog's. */
 static void start_threads(uint8_t cpus, bool free_running)
 {
 	uint8_t *started = free_running ? &pool.free_started : &pool.started;
 
 	pthread_once(&pool.once, choose_cpu);
-	for (int k = 0; k < SCHED_MAX_CPUS; k++) {
+	if (!free_running)
+		cpus &= (uint8_t)~1u;
+	for (int k = 0; k <= SCHED_MAX_CPUS; k++) {
 		pthread_t tid;
 		pthread_attr_t attr;
+		bool watch = k == SCHED_MAX_CPUS;
 
-		if (!(cpus >> k & 1) || *started >> k & 1)
+		if (watch ? pool.watching : !(cpus >> k & 1) || *started >> k & 1)
 			continue;
 		pthread_attr_init(&attr);
 		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 		pthread_attr_setstacksize(&attr, 1024 * 1024);
-		if (pthread_create(&tid, &attr, free_running ? free_worker : worker, (void *)(intptr_t)k))
+		if (pthread_create(&tid, &attr, watch ? watchdog : free_running ? free_worker : worker,
+				   (void *)(intptr_t)k))
 			abort();
 		pthread_attr_destroy(&attr);
-		*started |= (uint8_t)(1u << k);
+		if (watch)
+			pool.watching = true;
+		else
+			*started |= (uint8_t)(1u << k);
 	}
 }
 
@@ -281,33 +320,73 @@ double sched_seconds(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Wait for the execution to end; a cpu that holds the baton a whole second
- * without ending a step is spinning outside any point.  The futex wait
- * may end early (a signal: libFuzzer's timer), so the second is measured,
- * not counted in waits. */
-static void wait_done(const struct sched_plan *plan)
+/* A cpu that holds the baton a whole second without ending a step is
+ * spinning outside any point.  Watched from a thread of its own, since
+ * the caller's may be the one spinning (cpu 0's); it floats, and looks
+ * four times a second.  The acquire of gen orders the plan before it,
+ * an edge from the caller only, which hides no race between cpus. */
+static void *watchdog(void *arg)
 {
-	int last = -1;
+	uint32_t last_gen = 0;
+	int last_steps = -1;
 	double since = 0;
 
-	while (!__atomic_load_n(&pool.done, RELAXED)) {
-		struct timespec second = { .tv_sec = 1 };
+	pthread_setaffinity_np(pthread_self(), sizeof(pool.given), &pool.given);
+	for (;;) {
+		struct timespec quarter = { .tv_nsec = 250 * 1000 * 1000 };
+		uint32_t gen = __atomic_load_n(&pool.running, RELAXED);
 		int steps = __atomic_load_n(&pool.steps, RELAXED);
+		const struct sched_plan *plan;
 
-		if (steps != last) {
-			last = steps;
-			since = 0;
-		} else if (!since) {
+		nanosleep(&quarter, NULL);
+		if (!gen || gen != last_gen || steps != last_steps) {
+			last_gen = gen;
+			last_steps = steps;
 			since = sched_seconds();
-		} else if (plan->hang && sched_seconds() - since >= 1) {
+			continue;
+		}
+		if (sched_seconds() - since < 1 ||
+		    __atomic_load_n(&pool.gen, __ATOMIC_ACQUIRE) != gen ||
+		    __atomic_load_n(&pool.running, RELAXED) != gen ||
+		    __atomic_load_n(&pool.steps, RELAXED) != steps)
+			continue;
+		plan = __atomic_load_n(&pool.plan, RELAXED);
+		if (plan->hang) {
 			uint32_t alive = __atomic_load_n(&pool.alive, RELAXED);
 
-			plan->hang(plan->ctx, plan->strategy->free_running && alive ? __builtin_ctz(alive)
-										    : __atomic_load_n(&pool.current, RELAXED));
+			plan->hang(plan->ctx, plan->strategy->free_running && alive
+						      ? __builtin_ctz(alive) : __atomic_load_n(&pool.current, RELAXED));
 		}
-		syscall(SYS_futex, &pool.done, FUTEX_WAIT_PRIVATE, 0, &second, NULL, 0);
 	}
-	__atomic_store_n(&pool.done, 0, RELAXED);
+	return arg;
+}
+
+/* On the caller's thread: cpu 0's turn, whenever the strategy names it,
+ * until the execution is over. */
+static void caller_run(const struct sched_plan *plan, bool cpu0_first)
+{
+	over = false;
+	if (!cpu0_first && baton_take(&pool.baton[0]) == BATON_OVER)
+		return;
+	do {
+		__atomic_store_n(&pool.current, 0, RELAXED);
+		__atomic_fetch_or(&pool.ran, 1u, RELAXED);
+		plan->run(plan->ctx, 0);
+	} while (!over && baton_take(&pool.baton[0]) != BATON_OVER);
+}
+
+/* The caller's thread takes cpu 0's faults on a stack of its own, as
+ * each cpu's thread does, unless it has one. */
+static void caller_alt_stack(void)
+{
+	static __thread bool ready;
+	stack_t old;
+
+	if (ready)
+		return;
+	ready = true;
+	if (!sigaltstack(NULL, &old) && old.ss_flags & SS_DISABLE)
+		alt_stack(0, false);
 }
 
 void sched_run(const struct sched_plan *plan, struct sched_result *result)
@@ -318,7 +397,8 @@ void sched_run(const struct sched_plan *plan, struct sched_result *result)
 	bool free_running = plan->strategy->free_running;
 
 	start_threads(plan->cpus, free_running);
-	pool.plan = plan;
+	caller_alt_stack();
+	__atomic_store_n(&pool.plan, plan, RELAXED);
 	__atomic_store_n(&pool.steps, 0, RELAXED);
 	__atomic_store_n(&pool.preemptions, 0, RELAXED);
 	SCHED_SET(plan->strategy->spun, 0);
@@ -327,19 +407,25 @@ void sched_run(const struct sched_plan *plan, struct sched_result *result)
 	__atomic_store_n(&pool.alive, plan->cpus, RELAXED);
 	__atomic_store_n(&pool.ran, 0, RELAXED);
 	gen = __atomic_load_n(&pool.gen, RELAXED) + 1;
+	if (!gen) /* 0 is the watchdog's "none" */
+		gen = 1;
 	__atomic_store_n(&pool.gen, gen, __ATOMIC_RELEASE);
+	__atomic_store_n(&pool.running, gen, RELAXED);
 
 	if (free_running && plan->cpus) {
 		for (int k = 0; k < SCHED_MAX_CPUS; k++)
 			if (plan->cpus >> k & 1)
-				baton_give(&pool.go[k]);
-		wait_done(plan);
+				baton_give(&pool.go[k], BATON_TURN);
+		baton_take(&pool.baton[0]);
 	} else if ((first = pick_next(plan, runnable_of(plan, plan->cpus), -1, 0)) >= 0) {
-		baton_give(&pool.baton[first]);
-		wait_done(plan);
+		if (first)
+			baton_give(&pool.baton[first], BATON_TURN);
+		caller_run(plan, !first);
 	}
+	__atomic_store_n(&pool.running, 0, RELAXED);
 	ran = __atomic_load_n(&pool.ran, RELAXED);
-	for (int k = 0; k < SCHED_MAX_CPUS; k++)
+	/* cpu 0 ran on this thread, the free-running one apart. */
+	for (int k = free_running ? 0 : 1; k < SCHED_MAX_CPUS; k++)
 		while (ran >> k & 1 && __atomic_load_n(&pool.published[k], __ATOMIC_ACQUIRE) != gen)
 			sched_yield();
 	result->steps = __atomic_load_n(&pool.steps, RELAXED);

@@ -15,7 +15,10 @@
  *
  * Serialized (the default): exactly one cpu runs at a time.  The caller
  * publishes the plan and hands the baton to the first cpu the strategy
- * names; that cpu's thread runs its program until its next scheduling
+ * names.  cpu 0's thread is the caller's own: an execution that starts
+ * on cpu 0 needs no handoff to start, one that ends on it none to end,
+ * and the caller waits for cpu 0's turns and for the end on one futex
+ * word.  A cpu's thread runs its program until its next scheduling
  * point, where the step ends (sched_step_end): while the strategy keeps
  * naming it the cpu goes on; else it hands the baton straight to the next
  * cpu (one futex handoff, no round trip through the caller) and waits
@@ -27,7 +30,10 @@
  * blocked one is forced.  No runnable cpu while some are alive ends the
  * execution: result.deadlock.  An execution that ends early (a violation, the step bound)
  * leaves cpus waiting in the middle of their programs: they learn it when
- * next woken, by a newer execution, and leave (sched_step_end false).
+ * next woken, by a newer execution, and leave (sched_step_end false);
+ * but cpu 0, on the caller's thread, is told at the end and leaves then.
+ * A watchdog thread of its own reports a cpu that holds the baton a
+ * second without ending a step (plan->hang), whichever thread it is on.
  *
  * Free-running (strategy->free_running, stress): every cpu runs at once
  * and the operating system interleaves them; there is no baton to hand.
@@ -42,7 +48,7 @@
  * CPUs the process was given, or the baseline would measure one core.
  *
  * Threads are made on first use, the serialized ones pinned together to
- * one CPU (chosen by pid, or PAGERACE_CPU=N; =none to float), and reused
+ * one CPU with the caller's (chosen by pid, or PAGERACE_CPU=N; =none to float), and reused
  * by every later execution of the process; one execution runs at a time.
  * The baton is relaxed atomics and a raw futex, so it adds no
  * happens-before edge between cpus that ThreadSanitizer could see: the

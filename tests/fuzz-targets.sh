@@ -135,6 +135,11 @@ run address v6.2 -runs=1
 [ $st = 2 ] && grep -q "PAGERACE_REFS must be 0 or 1, not '2'" "$log" && ok ||
 	bad "PAGERACE_REFS=2: status $st, not 2 with a message: $(head -2 "$log")"
 unset PAGERACE_REFS
+export PAGERACE_WALKS=x
+run address v6.2 -runs=1
+[ $st = 2 ] && grep -q "PAGERACE_WALKS must be a whole number from 0 to 256, not 'x'" "$log" && ok ||
+	bad "PAGERACE_WALKS=x: status $st, not 2 with a message: $(head -2 "$log")"
+unset PAGERACE_WALKS
 
 # The baton must not hide races: the plain-int refcount is a data race.
 for v in $(sh scripts/variants.sh list racy); do

@@ -69,7 +69,7 @@ outputs() {
 	[ "$zipped" = "$seeds" ] && ok || bad "$1: the seed corpus holds '$zipped'"
 	cmp -s "$out/$target.dict" "$repo/fuzz/pagerace.dict" && ok ||
 		bad "$1: $target.dict is not fuzz/pagerace.dict"
-	options=$(printf '[libfuzzer]\nmax_len = %s\ndict = %s.dict' "$FUZZ_MAX_LEN" "$target")
+	options=$(printf '[libfuzzer]\nmax_len = %s\nlen_control = %s\ndict = %s.dict' "$FUZZ_MAX_LEN" "$FUZZ_LEN_CONTROL" "$target")
 	[ "$(cat "$out/$target.options")" = "$options" ] && ok ||
 		bad "$1: $target.options: $(cat "$out/$target.options")"
 	done

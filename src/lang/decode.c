@@ -17,7 +17,9 @@
  *                   variant file (lang/program.h), a & 0x40 makes it the
  *                   added op number intent % added.
  * The ops are read from the front and the schedule from the back, so a
- * mutation of one leaves the other as it was.
+ * mutation of one leaves the other as it was.  The fuzz target runs more
+ * schedules of the program than this one: the walks hunt_input draws
+ * from the input's bytes (engines/hunt.h).
  *
  * Intents: 0 lookup, 1 get (a new handle), 2 remove, 3 add, 4 alloc (order
  * b & 3, comp if b & 4, a new handle), 5 ref (the live handle b % live),

@@ -349,3 +349,25 @@ TEST(input_walks_from_the_environment)
 	}
 	unsetenv("PAGERACE_WALKS");
 }
+
+/* An input that never violates runs its own schedule and then exactly
+ * the walks it is told, each told to after_each (the target's feedback). */
+static int executions_seen;
+
+static void count_execution(const struct exec *ex)
+{
+	executions_seen += ex->nsteps > 0;
+}
+
+TEST(input_walks_run_as_many_as_told)
+{
+	static const uint8_t story[] = { 0, 0x00, 0x00, 0x11, 0x00, 0x21, 0x02, 0x00 };
+	static struct program prog;
+
+	for (int walks = 0; walks <= 5; walks += 5) {
+		executions_seen = 0;
+		program_decode(&prog, story, sizeof(story));
+		CHECK_EQ(hunt_input(x, &prog, variants[VARIANT_V6_2], 1, walks, count_execution), -1);
+		CHECK(executions_seen == 1 + walks, "%d walks: %d executions", walks, executions_seen);
+	}
+}

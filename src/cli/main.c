@@ -406,7 +406,7 @@ static int program_args(int argc, char **argv, const char *cmd, int allowed, str
 /* FILE's program run as the command runs it (replay, minimize): a text
  * program under its schedule; a binary one as the fuzz target ran it, so
  * that a crash file replays as it crashed.  The schedule that violated
- * (hunt_input's), or -1 for none; 2 on a bad PAGERACE_WALKS, printed. */
+ * (hunt_input's), or -1 for none; -2 on a bad PAGERACE_WALKS, printed. */
 static int run_file(struct exec *x, struct program *prog, const struct args *a,
 		    const struct variant *v, int *walks)
 {

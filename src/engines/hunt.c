@@ -1,7 +1,7 @@
 /* hunt.c: the schedule search of `pagerace hunt`: executions under the
  * random-walk or the PCT strategy (src/sched/random.c, pct.c), each
- * choosing online, until one violates.
- * Entry point: hunt.
+ * choosing online, until one violates; and a fuzz input's few walks.
+ * Entry points: hunt, hunt_input.
  *
  * Both take what they must know before a run from a plain run: the walk
  * each cpu's steps, PCT their sum k.  PCT's depth d cycles over 1..5, so
